@@ -1,0 +1,147 @@
+"""Checks the `operator` header and the `segment` blocks (plans)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+import pycountry
+
+from dsl import ast
+from dsl.ast import Block
+from dsl.diagnostics import did_you_mean
+from compiler.check.context import PLAN, SEGMENT, Context, walk
+from compiler.check.reader import Args, money_of
+from compiler.model.common import Texts
+from compiler.model.operator import Operator, Rounding, Segment
+
+KNOWN_LANGUAGES = {"sr", "en", "az", "ru", "me", "mk", "bs", "hr", "de", "tr"}
+
+
+def country_code(ctx: Context, atom) -> str:
+    """An ISO 3166 alpha-2 country code, checked against pycountry."""
+    code = atom.text
+    if atom.kind != ast.WORD or pycountry.countries.get(alpha_2=code) is None:
+        known = [c.alpha_2 for c in pycountry.countries]
+        raise ctx.fail("T0118", f"`{code}` is not an ISO 3166 country code", atom.span,
+                       "unknown country", help=did_you_mean(code.upper(), known, "codes")
+                       or "write the two-letter code, e.g. RS or ME")
+    return code
+
+
+def build_operator(block: Block, ctx: Context) -> Operator | None:
+    args = Args(ctx, block.args, block.keyword.span)
+    ident = args.word(what="the operator's id, e.g. `telenor_rs`")
+    args.end()
+    f: dict = {"about": [], "notes": [], "rounding": None, "vat": False}
+
+    def one_word(key, check=None):
+        def handle(s):
+            a = Args(ctx, s.args, s.keyword.span)
+            atom = a.take(f"a value for `{key}`")
+            f[key] = check(atom) if check else atom.value
+            a.end()
+        return handle
+
+    def languages(s):
+        items = Args(ctx, s.args, s.keyword.span).identifiers("a language code")
+        langs = [n for n, _ in items]
+        for n, span in items:
+            if n not in KNOWN_LANGUAGES:
+                ctx.warning("T0119", f"`{n}` is not a language tariffc knows", span,
+                            help="use an ISO 639-1 code such as sr, en, az or ru")
+        f["languages"] = tuple(dict.fromkeys(langs))
+        ctx.languages = f["languages"]
+
+    def numbers(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        a.words("decimal")
+        f["decimal"] = {"comma": ",", "point": "."}[a.word("comma", "point", what="`comma` or `point`")]
+        a.end()
+        ctx.decimal = f["decimal"]
+
+    def currency(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        atom = a.take("a currency code such as RSD")
+        if pycountry.currencies.get(alpha_3=atom.text) is None:
+            raise ctx.fail("T0120", f"`{atom.text}` is not an ISO 4217 currency", atom.span,
+                           help="write the three-letter code, e.g. RSD or AZN")
+        a.end()
+        f["currency"] = atom.text
+        ctx.currency = atom.text
+
+    def timezone(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        atom = a.take('a time zone such as "Europe/Belgrade"')
+        if atom.value not in available_timezones():
+            raise ctx.fail("T0121", f"unknown time zone `{atom.value}`", atom.span,
+                           help=did_you_mean(atom.value, available_timezones(), "zones")
+                           or 'write an IANA zone such as "Europe/Belgrade"')
+        a.end()
+        f["timezone"] = atom.value
+
+    def vat(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        f["vat"] = a.word("included", "excluded", what="`included` or `excluded`") == "included"
+        a.end()
+
+    def rounding(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        mode = a.word("half-up", "up", what="a rounding mode (`half-up` or `up`)")
+        q = a.quantity_atom("a step such as `0,01 RSD`")
+        price = money_of(ctx, q, None)
+        if price.amount <= 0:
+            raise ctx.fail("T0207", "the rounding step must be greater than zero", q.span)
+        a.words("per", "event")
+        a.end()
+        f["rounding"] = Rounding(mode, price.amount, "event", s.span)
+
+    # The header's number convention and currency shape everything else: read them first.
+    order = {"numbers": 0, "currency": 0, "languages": 0}
+    stmts = sorted((i for i in block.items), key=lambda i: order.get(getattr(getattr(i, "keyword", None), "text", ""), 1))
+    walk(ctx, Block(block.keyword, block.args, tuple(stmts), block.span), "operator", {
+        "name": one_word("name"),
+        "country": one_word("country", lambda atom: country_code(ctx, atom)),
+        "currency": currency, "timezone": timezone, "languages": languages,
+        "numbers": numbers, "vat": vat, "rounding": rounding,
+        "about": lambda s: f["about"].extend(Args(ctx, s.args, s.keyword.span).texts().items),
+        "note": lambda s: f["notes"].append(Args(ctx, s.args, s.keyword.span).note()),
+    }, once={"name", "country", "currency", "timezone", "languages", "numbers", "vat", "rounding"},
+        required=("name", "country", "currency", "timezone", "languages"))
+    if not all(k in f for k in ("name", "country", "currency", "timezone", "languages")):
+        return None
+    return Operator(ident, f["name"], f["country"], f["currency"], f["timezone"], f["languages"],
+                    f.get("decimal", "."), f["vat"], f["rounding"], Texts(tuple(f["about"])),
+                    tuple(f["notes"]), block.span)
+
+
+def declare_segment(block: Block, ctx: Context) -> None:
+    args = Args(ctx, block.args, block.keyword.span)
+    ident = args.word(what="the segment's id, e.g. `prepaid`")
+    args.end()
+    ctx.declare(SEGMENT, ident, block.args[0].span)
+    for s in block.stmts("plans"):
+        for name, span in Args(ctx, s.args, s.keyword.span).names("a plan name"):
+            ctx.declare(PLAN, name, span)
+
+
+def build_segment(block: Block, ctx: Context) -> None:
+    ident = block.args[0].text
+    f: dict = {"names": Texts(), "plans": [], "notes": []}
+
+    def plans(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        f["plans"].extend(n for n, _ in a.names("a plan name"))
+        a.end()
+
+    walk(ctx, block, "segment", {
+        "name": lambda s: f.__setitem__("names", Args(ctx, s.args, s.keyword.span).texts()),
+        "plans": plans,
+        "note": lambda s: f["notes"].append(Args(ctx, s.args, s.keyword.span).note()),
+    }, once={"name"})
+    ctx.out["segments"].append(Segment(ident, f["names"], tuple(f["plans"]), tuple(f["notes"]), block.span))
+
+
+HANDLERS = {
+    "segment": (declare_segment, build_segment),
+}
