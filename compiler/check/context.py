@@ -26,6 +26,8 @@ CODE = "code"
 BILL_NAME = "bill name"
 FAMILY = "family"
 WEB = "web channel"
+CALL = "call number"
+SMS_KEYWORD = "SMS keyword"  # declared as f"{number} {fold_keyword(literal)}"
 
 
 class Context:

@@ -54,6 +54,21 @@ def parse_number(ctx: Context, text: str, span: Span) -> Decimal:
                    help=f"write digits with at most one decimal `{sep}`, e.g. `1{'.' if comma else ','}524{sep}40`")
 
 
+_FOLD = str.maketrans({"Đ": "DJ", "đ": "dj"})
+
+
+def fold_keyword(text: str) -> str:
+    """The form SMS keywords are matched in: upper case, no diacritics, single spaces.
+
+    >>> fold_keyword("Poništi"), fold_keyword("telenor  porodica:")
+    ('PONISTI', 'TELENOR PORODICA:')
+    """
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.upper().split())
+
+
 def describe(atom) -> str:
     return f"`{atom.text}`"
 
@@ -429,5 +444,5 @@ def time_of_day(ctx: Context, a: Atom) -> tuple[int, int]:
     return h, m
 
 
-__all__ = ["Args", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
+__all__ = ["Args", "fold_keyword", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
            "time_of_day", "Pair"]
