@@ -142,16 +142,21 @@ def parse(text: str, path: str = "<string>") -> tuple[File, list[Diagnostic]]:
                 break
             seen.add(key)
             diags.append(d)
-            if d.code == "T0003" or d.span is None:
+            if d.span is None:
                 break
-            text = _blank_line(text, d.span.line)
+            if d.code == "T0003":
+                # close the block at the end of the file, so the rest can still be checked
+                text += "}\n"
+                continue
+            text = _blank_line(text, d.span.line, keep="}" if d.code == "T0010" else "")
     return File(path, ()), diags
 
 
-def _blank_line(text: str, line: int) -> str:
+def _blank_line(text: str, line: int, keep: str = "") -> str:
+    """Blank one line (keeping its length, so positions stay true) except chars in `keep`."""
     lines = text.split("\n")
     if 0 < line <= len(lines):
-        lines[line - 1] = " " * len(lines[line - 1])
+        lines[line - 1] = "".join(c if c in keep else " " for c in lines[line - 1])
     return "\n".join(lines)
 
 
@@ -232,6 +237,10 @@ def _classify(e: UnexpectedInput, text: str, path: str) -> Diagnostic:
     tspan = Span(path, tok.line, tok.column, tok.end_line or tok.line,
                  tok.end_column or tok.column + 1)
     shown = str(tok).strip() or tok.type
+    if tok.type == "RBRACE" and "_NL" in expected:
+        return Diagnostic("T0010", "`}` must stand on its own line", tspan, ERROR,
+                          "this `}` ends a line that has other items",
+                          "break the line before `}`")
     if tok.type == "RBRACE" and "RBRACE" not in expected:
         return Diagnostic("T0004", "`}` without an open block", tspan, ERROR,
                           "nothing to close here", "remove it, or add the `{` it was meant to close")

@@ -81,8 +81,9 @@ def strip_head(block: Block, used: int) -> Block:
     return Block(block.keyword, block.args[used:], block.items, block.span)
 
 
-def check_files(files: list[File], operator_dir: str) -> tuple[Tariff | None, list[Diagnostic]]:
-    """Check the parsed files of one operator."""
+def check_files(files: list[File], operator_dir: str,
+                broken: bool = False) -> tuple[Tariff | None, list[Diagnostic]]:
+    """Check the parsed files of one operator (`broken`: some had syntax errors)."""
     sink = Sink()
     ctx = Context(sink, operator_dir)
     headers, blocks = [], []
@@ -106,8 +107,11 @@ def check_files(files: list[File], operator_dir: str) -> tuple[Tariff | None, li
             head, used = found
             blocks.append((head, strip_head(item, used)))
     if not headers:
+        if broken:  # the header may be in what the syntax errors hid
+            return None, sink.sorted()
+        first = next((f.items[0].span for f in files if f.items), None)
         sink.error("T0117", "this operator has no `operator` block",
-                   ast.Span(files[0].path if files else operator_dir, 1, 1, 1, 1),
+                   first or ast.Span(files[0].path if files else operator_dir, 1, 1, 1, 1),
                    help="add an `operator <id> { ... }` block with name, country, currency, "
                         "timezone and languages")
         return None, sink.sorted()
@@ -146,7 +150,7 @@ def check_operator(files: list[Path], operator_dir: str) -> tuple[Tariff | None,
         parsed.append(f)
         diags.extend(syntax)
         sources[str(p)] = text
-    tariff, semantic = check_files(parsed, operator_dir)
+    tariff, semantic = check_files(parsed, operator_dir, broken=bool(diags))
     return tariff, sorted(diags + semantic, key=Diagnostic.sort_key), sources
 
 
@@ -174,7 +178,7 @@ def check_paths(paths: list[str]) -> CheckResult:
 def check_text(text: str, path: str = "<string>") -> tuple[Tariff | None, list[Diagnostic]]:
     """Parse and check one file's text as a whole operator (tests and benchmarks)."""
     f, syntax = parse(text, path)
-    tariff, semantic = check_files([f], path)
+    tariff, semantic = check_files([f], path, broken=bool(syntax))
     return tariff, sorted(syntax + semantic, key=Diagnostic.sort_key)
 
 

@@ -92,6 +92,10 @@ class Context:
         return False
 
 
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def walk(ctx: Context, block: Block, what: str,
          stmts: dict[str, Callable[[Stmt], None]],
          blocks: dict[str, Callable[[Block], None]] | None = None,
@@ -111,7 +115,7 @@ def walk(ctx: Context, block: Block, what: str,
     for item in block.items:
         if type(item) is Table:
             if table is None:
-                ctx.error("T0107", f"a `{what}` block has no table", item.span, "unexpected table",
+                ctx.error("T0107", f"{article(what).capitalize()} `{what}` block has no table", item.span, "unexpected table",
                           help="tables go in blocks such as `roaming prices` or `passes`")
             else:
                 ctx.guard(table, item)
@@ -125,7 +129,7 @@ def walk(ctx: Context, block: Block, what: str,
                 ctx.error("T0108", f"`{kw}` must be {shape} here", item.keyword.span,
                           help=f"write `{kw}` as {shape}")
                 continue
-            ctx.error("T0103", f"unknown keyword `{kw}` in a `{what}` block", item.keyword.span,
+            ctx.error("T0103", f"unknown keyword `{kw}` in {article(what)} `{what}` block", item.keyword.span,
                       "not understood here",
                       help=did_you_mean(kw, list(stmts) + list(blocks), "keywords"))
             continue

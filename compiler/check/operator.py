@@ -22,10 +22,12 @@ def country_code(ctx: Context, atom) -> str:
     """An ISO 3166 alpha-2 country code, checked against pycountry."""
     code = atom.text
     if atom.kind != ast.WORD or pycountry.countries.get(alpha_2=code) is None:
+        long = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
         known = [c.alpha_2 for c in pycountry.countries]
+        hint = (f"`{code}` is the three-letter code; write `{long.alpha_2}`" if long
+                else did_you_mean(code.upper(), known, "codes") or "write the two-letter code, e.g. RS or ME")
         raise ctx.fail("T0118", f"`{code}` is not an ISO 3166 country code", atom.span,
-                       "unknown country", help=did_you_mean(code.upper(), known, "codes")
-                       or "write the two-letter code, e.g. RS or ME")
+                       "unknown country", help=hint)
     return code
 
 
@@ -42,6 +44,11 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
             f[key] = check(atom) if check else atom.value
             a.end()
         return handle
+
+    def name(s):
+        a = Args(ctx, s.args, s.keyword.span)
+        f["name"] = a.string("the operator's name in double quotes")
+        a.end()
 
     def languages(s):
         items = Args(ctx, s.args, s.keyword.span).identifiers("a language code")
@@ -100,7 +107,7 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
     order = {"numbers": 0, "currency": 0, "languages": 0}
     stmts = sorted((i for i in block.items), key=lambda i: order.get(getattr(getattr(i, "keyword", None), "text", ""), 1))
     walk(ctx, Block(block.keyword, block.args, tuple(stmts), block.span), "operator", {
-        "name": one_word("name"),
+        "name": name,
         "country": one_word("country", lambda atom: country_code(ctx, atom)),
         "currency": currency, "timezone": timezone, "languages": languages,
         "numbers": numbers, "vat": vat, "rounding": rounding,
