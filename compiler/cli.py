@@ -1,0 +1,149 @@
+"""The `tariffc` command line.
+
+    tariffc check PATH... [--strict] [--format text|json|github]
+    tariffc explain CODE
+
+Exit codes: 0 all good, 1 errors (or warnings with `--strict`), 2 usage error or a path
+that does not exist.
+
+Start-up stays fast: each subcommand imports what it needs inside its function, so
+`tariffc check` never loads the code or docs generators (jinja2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ERROR_PAGES = REPO_ROOT / "docs" / "errors"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _use_color(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def _usage_error(message: str) -> int:
+    print(f"tariffc: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# --- check -------------------------------------------------------------------------------
+
+def _count_operators(paths: list[str], sources: dict[str, str]) -> int:
+    """Operators checked: one per file argument, one per folder of `.tariff` files under a folder."""
+    files = [Path(s).resolve() for s in sources]
+    n = 0
+    for raw in paths:
+        p = Path(raw).resolve()
+        if p.is_file():
+            n += 1
+        else:
+            n += len({f.parent for f in files if f.is_relative_to(p)})
+    return n
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    for raw in args.paths:
+        p = Path(raw)
+        if not p.exists():
+            return _usage_error(f"no such file or folder: {raw}")
+        if p.is_dir() and not any(p.rglob("*.tariff")):
+            return _usage_error(f"no .tariff files in {raw}")
+
+    from compiler.check import check_paths
+    from dsl.diagnostics import render_all
+
+    result = check_paths(list(args.paths))
+    diags = list(result.diagnostics)
+    errors = sum(1 for d in diags if d.is_error)
+    warnings = len(diags) - errors
+
+    if diags:
+        if args.format == "text":
+            print(render_all(diags, result.sources, "text", _use_color(sys.stderr)) + "\n",
+                  file=sys.stderr)
+        else:  # machine formats go to stdout, so they can be piped or redirected
+            print(render_all(diags, result.sources, args.format))
+    elif args.format == "json":
+        print("[]")
+
+    operators = max(_count_operators(args.paths, result.sources), len(result.tariffs))
+    print(f"{', '.join(args.paths)}: {_plural(operators, 'operator')} checked, "
+          f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}", file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# --- explain -----------------------------------------------------------------------------
+
+_CODE = re.compile(r"T\d{4}")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from dsl.diagnostics import suggest
+
+    code = args.code.strip().upper()
+    known = sorted(p.stem for p in ERROR_PAGES.glob("T*.md")) if ERROR_PAGES.is_dir() else []
+    if not known:
+        return _usage_error(f"no error pages found in {ERROR_PAGES}")
+    if _CODE.fullmatch(code) and code in known:
+        sys.stdout.write((ERROR_PAGES / f"{code}.md").read_text(encoding="utf-8"))
+        return EXIT_OK
+    close = suggest(code, known)
+    hint = (" (did you mean " + " or ".join(f"`{c}`" for c in close) + "?)") if close else ""
+    return _usage_error(f"no explanation for `{args.code}`{hint}; codes run from "
+                        f"{known[0]} to {known[-1]}")
+
+
+# --- the parser --------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tariffc",
+        description="Compile mobile-operator tariff specs into a runtime, docs and test vectors.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="parse and check specs; report every mistake",
+                       description="Parse and check spec folders (specs/, specs/telenor_rs/) "
+                                   "or single .tariff files.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a spec folder or .tariff file")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (to stderr, default), json or github annotations (to stdout)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("explain", help="print the page of an error code, e.g. T0104")
+    p.add_argument("code", metavar="CODE", help="an error code such as T0104 (any case)")
+    p.set_defaults(func=cmd_explain)
+
+    # Future subcommands, registered here once they exist (not before):
+    #   build     specs -> generated/<operator>/ runtime, docs pages, golden vectors
+    #   run       run a scenario (JSON) against a compiled operator
+    #   fmt       reformat .tariff files
+    #   diff      compare two versions of an operator's tariff
+    #   watch     re-check on every save
+    #   adequacy  report which spec rules the golden vectors exercise
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
