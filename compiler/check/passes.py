@@ -119,16 +119,17 @@ def _text_cell(row: Row, index: dict[str, int], column: str) -> tuple[str, Span]
 def declare_passes(block: Block, ctx: Context) -> None:
     sms = [(n, s) for k, n, s in _sms_numbers(ctx, block) if k is None]
     for table in (i for i in block.items if type(i) is Table):
-        index = _quiet(_header, ctx, table)
-        if index is None:
-            continue
+        # Lenient: the names are declared even when the header or a row is wrong (build
+        # reports those), so that references to the passes do not fail as well.
+        labels = [" ".join(a.text for a in c.atoms) for c in table.rows[0].cells]
+        index = {label: i for i, label in enumerate(labels) if label in COLUMNS}
+        index.setdefault("pass", 0)
         for row in table.rows[1:]:
-            if len(row.cells) != len(table.rows[0].cells):
-                continue
-            cell = row.cells[index["pass"]]
-            named = _quiet(Args(ctx, cell.atoms, cell.span).name)
-            if named:
+            cells = lambda column: row.cells[index[column]] if column in index and index[column] < len(row.cells) else None
+            if (cell := cells("pass")) is not None and (named := _quiet(Args(ctx, cell.atoms, cell.span).name)):
                 ctx.declare(PASS, *named)
+            if len(row.cells) != len(labels):
+                continue
             bill = _text_cell(row, index, "bill name")
             if bill and row.cells[index["bill name"]].atoms[0].kind == ast.STRING:
                 ctx.declare(BILL_NAME, *bill)
@@ -150,6 +151,7 @@ class _Fields:
         self.validity = None
         self.where = None
         self.exclusive = None
+        self.exclusive_span = None
         self.activations: list[Activation] = []
         self.sms_numbers: list[tuple[str, Span]] = []  # `activate sms 9000` of a passes block
         self.allowances: list[Allowance] = []
@@ -210,6 +212,7 @@ class _Fields:
         a = self.args(s)
         self.exclusive = a.string('a group name in double quotes, e.g. "karta"')
         a.end()
+        self.exclusive_span = s.span
 
     def activate(self, s, table: bool) -> None:
         a = self.args(s)
@@ -317,6 +320,7 @@ def build_pass(block: Block, ctx: Context) -> None:
          once={"name", "for", "price", "valid", "where", "exclusive", "bill", "minutes"},
          required=("price", "valid", "where"))
     _nothing_included(ctx, f, name, block.args[0].span)
+    _group(ctx, f, name, block.args[0].span)
     if None not in (f.price, f.validity, f.where):
         ctx.out["passes"].append(f.make(name, f.names, None, block.span))
 
@@ -396,6 +400,7 @@ def _row_pass(ctx: Context, f: _Fields, family: str, row: Row, index: dict[str, 
         row_fields["bill_name"] = a.string("the name on the bill in double quotes")
         a.end()
     _nothing_included(ctx, f, name, nspan, row=bool(allowances))
+    _group(ctx, f, name, nspan)
     if f.validity is None or f.where is None:
         return
     ctx.out["passes"].append(f.make(name, _row_names(f.names, family, name), family, row.span, **row_fields))
@@ -438,26 +443,30 @@ def check_activations(ctx: Context) -> None:
         targets += [(a, "T0502", o.number) for o in code.menu for a in o.activates]
         for name, err, option in targets:
             p = passes.get(name)
-            if p is None or any(x.code == code.pattern and x.option == option for x in p.activations):
-                continue
+            if p is None or any(x.code == code.pattern for x in p.activations):
+                continue  # agrees, or the pass's own line was reported above
             how = f"activate menu {code.pattern} option {option}" if option else f"activate code {code.pattern}"
             ctx.error(err, f"{code.pattern} activates pass `{name}`, but the pass does not say so",
                       code.span, f"`{name}` lists no `{how}`", help=f"add `{how}` to pass `{name}`",
                       notes=[f"the pass is at {p.span.file}:{p.span.line}"])
 
 
+def _group(ctx: Context, f: _Fields, name: str, span: Span) -> None:
+    """Record a pass's exclusive group (even if the pass has other mistakes)."""
+    if f.exclusive is not None:
+        _groups.setdefault(ctx, {}).setdefault(f.exclusive, []).append((name, span))
+
+
 def check_exclusive(ctx: Context) -> None:
-    groups: dict[str, list] = {}
-    for p in ctx.out.get("passes", ()):
-        if p.exclusive is not None:
-            groups.setdefault(p.exclusive, []).append(p)
-    for group, members in groups.items():
+    for group, members in _groups.get(ctx, {}).items():
         if len(members) == 1:
-            ctx.warning("T0503", f"exclusive group \"{group}\" has only pass `{members[0].name}`",
-                        members[0].span, "nothing to exclude",
+            name, span = members[0]
+            ctx.warning("T0503", f"exclusive group \"{group}\" has only pass `{name}`", span,
+                        "nothing to exclude",
                         help="give the other passes of the group the same `exclusive` name, or remove it")
 
 
+_groups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _registered: weakref.WeakSet = weakref.WeakSet()
 
 

@@ -12,8 +12,8 @@ import weakref
 
 from dsl import ast
 from dsl.ast import Block, Cell, Row, Span, Table
-from dsl.diagnostics import did_you_mean
-from compiler.check.context import NETWORK, PRICE_LIST, ZONE, Context, walk
+from dsl.diagnostics import DiagnosticError, did_you_mean
+from compiler.check.context import NETWORK, PRICE_LIST, ZONE, Context, article, walk
 from compiler.check.operator import country_code
 from compiler.check.reader import CURRENCY_ALIASES, DATA_UNITS, Args, parse_number
 from compiler.model.common import Interval, Price, Texts
@@ -23,7 +23,8 @@ from compiler.model.rating import (INTERVAL_DIMENSION, METERED, SERVICES, Destin
 _PERUNIT = re.compile(r"(\S+)/(?:(\d+)\s*)?(\S+)")
 _MCCMNC = re.compile(r"\d{3} \d{2,3}")
 _PER_CANON = {"kB": "KB", "SMS": "sms", "MMS": "mms", "message": "sms"}
-# Who already claimed a country, an MCC or a network, per operator: (what, value) -> zone.
+# Per operator: (what, value) -> (zone, span) for the countries, MCCs and networks zones
+# claim, and ("row", zone) for each zone a zone table has a row for.
 _members: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _registered: weakref.WeakSet = weakref.WeakSet()
 
@@ -181,7 +182,7 @@ def build_zone(block: Block, ctx: Context) -> None:
         "note": lambda s: f["notes"].append(Args(ctx, s.args, s.keyword.span).note()),
     }, once={"name"})
     if not any(f[k] for k in ("countries", "illustrative countries", "mcc", "illustrative mcc", "networks")):
-        ctx.warning("T0415", f"zone `{name}` has no members", block.args[0].span,
+        ctx.warning("T0414", f"zone `{name}` has no members", block.args[0].span,
                     "no countries, MCCs or networks",
                     help="add `countries ...`, `mcc ...` or `network \"...\"` to the zone")
     ctx.out["zones"].append(Zone(
@@ -323,8 +324,8 @@ def _column(ctx: Context, cell: Cell, intervals: dict[str, Interval]) -> tuple[s
         interval = intervals.get("data")
         expected = None if interval is None else (interval.first if part == "first" else interval.next)
         if expected is not None and size != expected:
-            raise ctx.fail("T0406", f"the column says {part} {q.text}, the data interval "
-                           f"`{interval.notation}` says {expected} KB", q.span,
+            raise ctx.fail("T0406", f"the column `data {part} {q.text}` does not match the data "
+                           f"interval `{interval.notation}` ({part} block: {expected} KB)", q.span,
                            "does not match the interval",
                            help=f"write `data {part} {expected} KB`, or correct the data interval")
         return f"data {part} {q.text}", "data", part, int(size)
@@ -357,6 +358,13 @@ def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str
 
 def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rates: list[Rate]) -> tuple[str, ...]:
     header = table.rows[0]
+    for row in table.rows[1:]:  # the zones it has rows for, even if the table is broken
+        if row.cells and [a.text for a in row.cells[0].atoms] != ["unit"]:
+            try:
+                zone, zspan = _cell_name(ctx, row.cells[0])
+                _members.setdefault(ctx, {})[("row", zone)] = (zone, zspan)
+            except DiagnosticError:
+                pass
     first = header.cells[0].atoms if header.cells else ()
     if len(first) != 1 or first[0].text != "zone":
         raise ctx.fail("T0412", "a zone table starts with a `zone` column", header.cells[0].span if header.cells else header.span,
@@ -416,7 +424,7 @@ def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rate
             if part == "next" and first is not None:
                 first_price = first[0]
                 if price is None and first_price is not None:
-                    ctx.error("T0416", f"`{zone}` prices the first data block but not the next ones",
+                    ctx.error("T0415", f"`{zone}` prices the first data block but not the next ones",
                               span, "`-` here", help="give the next blocks a price, or write `-` in both")
                 elif price is not None and first_price is None and interval is not None:
                     interval = Interval(interval.next, interval.next, "KB",
@@ -512,14 +520,14 @@ def _check_via_zone(ctx: Context, service: str, zone: str, span: Span) -> None:
                                       for r in pl.rates):
             return
     ctx.error("T0413", f"zone `{zone}` has no `{service}` price in a roaming price list", span,
-              "nothing to charge", help=f"give `{zone}` a `{service}` price in `roaming prices`, "
+              "nothing to charge", help=f"give `{zone}` {article(service)} `{service}` price in `roaming prices`, "
                                         "or write a price here")
 
 
 def _check_zones_priced(ctx: Context) -> None:
     """Every zone has prices: a row of a zone table, or a network with its own price list."""
     lists = ctx.out["price_lists"]
-    rated = {r.zone for pl in lists if pl.kind == "zones" for r in pl.rates}
+    rated = {v for (what, v) in _members.get(ctx, {}) if what == "row"}
     networked = {pl.network for pl in lists if pl.kind == "network"}
     for z in ctx.out["zones"]:
         if z.name not in rated and not networked.intersection(z.networks):
