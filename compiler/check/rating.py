@@ -298,7 +298,10 @@ def _list_block(kind: str, what: str):
         columns: tuple[str, ...] = ()
         for table in f["tables"]:
             if kind == "zones":
-                columns = ctx.guard(_zone_table, ctx, table, intervals, rates) or columns
+                got = ctx.guard(_zone_table, ctx, table, intervals, rates)
+                if not got:  # reported; references to its zones are not checked further
+                    _members.setdefault(ctx, {})[("broken", "")] = (name, table.span)
+                columns = got or columns
             else:
                 ctx.guard(_row_table, ctx, table, intervals, rates)
         if kind == "network" and f["network"] is None:
@@ -399,6 +402,7 @@ def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rate
     rows: dict[str, Span] = {}
     for row in table.rows[2:]:
         if not _cells(ctx, row, header, labels):
+            _members.setdefault(ctx, {})[("broken", "")] = ("", row.span)
             continue
         zone, zspan = _cell_name(ctx, row.cells[0])
         if zone in rows:
@@ -513,8 +517,8 @@ def _row_rate(ctx: Context, row: Row, intervals: dict[str, Interval], reported: 
 
 def _check_via_zone(ctx: Context, service: str, zone: str, span: Span) -> None:
     """`zone "Zona Region"` needs that zone's price for the service in a roaming zone table."""
-    if zone not in ctx.names.get(ZONE, {}):
-        return
+    if zone not in ctx.names.get(ZONE, {}) or ("broken", "") in _members.get(ctx, {}):
+        return  # unknown zone, or a zone table with mistakes: already reported
     for pl in ctx.out["price_lists"]:
         if pl.kind == "zones" and any(r.zone == zone and r.service == service and r.price is not None
                                       for r in pl.rates):
