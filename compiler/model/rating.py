@@ -10,6 +10,9 @@ network (MCC-MNC, the names a phone shows, its number prefixes). A `PriceList` i
 
 How the runtime rates an event with these (the docs say the same):
 
+- the zone of a place is the zone of the network the phone is registered on, if a zone lists
+  that network, else the zone of its MCC or country (a member is in one zone only);
+
 - the charged quantity is the usage rounded up to the interval (`interval`): the first
   `first` units, then whole blocks of `next` (60/60: whole minutes; 30+1: at least 30 s, then
   per second; 5 KB + 100 KB: the first 5 KB, then blocks of 100 KB);
