@@ -237,7 +237,7 @@ def _classify(e: UnexpectedInput, text: str, path: str) -> Diagnostic:
     tspan = Span(path, tok.line, tok.column, tok.end_line or tok.line,
                  tok.end_column or tok.column + 1)
     shown = str(tok).strip() or tok.type
-    if tok.type == "RBRACE" and "_NL" in expected:
+    if tok.type == "RBRACE" and "_NL" in expected and _line_of(text, tok.line)[:tok.column - 1].strip():
         return Diagnostic("T0010", "`}` must stand on its own line", tspan, ERROR,
                           "this `}` ends a line that has other items",
                           "break the line before `}`")
