@@ -53,7 +53,7 @@ class _AstBuilder(Transformer):
         while not (type(children[i]) is Token and children[i].type == "LBRACE"):
             i += 1
         args = tuple(map(self._to_atom, children[1:i]))
-        items = tuple(children[i + 1:-1])
+        items = tuple(c for c in children[i + 1:-1] if c is not None)
         return Block(kw, args, items, kw.span.to(self._to_atom(rbrace).span))
 
     def table(self, rows):

@@ -385,8 +385,6 @@ def money_of(ctx: Context, q: Quantity, per: tuple[str, ...] | None) -> Price:
         raise ctx.fail("T0212", f"price in {unit}, but this operator's currency is {ctx.currency}",
                        q.span, f"{unit} is not {ctx.currency}",
                        help=f"write the price in {ctx.currency}")
-    if amount < 0:
-        raise ctx.fail("T0213", "a price cannot be negative", q.span)
     per_unit = _PER_CANON.get(q.per_unit, q.per_unit) if q.per_unit else None
     if per_unit is None:
         if per is not None and None not in per:
