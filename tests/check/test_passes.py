@@ -228,3 +228,9 @@ def test_pass_with_nothing_included_is_a_warning() -> None:
 
 def test_sms_activation_needs_a_keyword_in_a_pass() -> None:
     assert only(BASE + DAY.replace('activate sms "TCG7" to 9000', "activate sms 9000") + TABLE, "T0507")
+
+
+def test_pass_keyword_clashes_with_an_sms_command() -> None:
+    command = '\nsms 9000 "TCG1" {\n  title en "Something else"\n  action status\n}\n'
+    _, diags = check(BASE + DAY + TABLE + command)
+    assert "T0102" in [d.code for d in diags], [str(d) for d in diags]
