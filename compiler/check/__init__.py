@@ -7,8 +7,8 @@ An operator is a folder of `.tariff` files (or a single file). Checking runs:
 2. `declare`: every block records the names it introduces, so references resolve in any
    order and across files;
 3. `build`: every block becomes model objects, each carrying its source span;
-4. cross-checks registered during build (`ctx.later`): conflicts between codes, prose that
-   mentions undeclared codes, ...
+4. cross-checks: each module's `CHECKS` (conflicts between codes, prose that mentions
+   undeclared codes, passes and codes that disagree...), then any registered in `ctx.later`.
 
 Each top-level keyword is handled by one module (`HANDLERS` maps a head such as
 `roaming prices` to its declare and build functions). Every mistake is reported, sorted by
@@ -33,22 +33,25 @@ from compiler.model import Tariff
 Handler = tuple[Callable[[Block, Context], None] | None, Callable[[Block, Context], None]]
 
 
-def _handlers() -> dict[str, Handler]:
-    """Every top-level head -> (declare, build). Modules register their own heads."""
+MODULES = ("operator", "commands", "rating", "passes", "family", "bill", "balance")
+
+
+def _load() -> tuple[dict[str, Handler], list[Callable[[Context], None]]]:
+    """Every top-level head -> (declare, build), and the whole-operator cross-checks.
+
+    Each module exports `HANDLERS`, and optionally `CHECKS`: functions run once per operator
+    after every block is built (they see the whole model under construction in `ctx.out`)."""
     import importlib
     table: dict[str, Handler] = {}
-    for mod in ("operator", "commands", "rating", "passes", "family", "bill", "balance"):
-        try:
-            m = importlib.import_module(f"compiler.check.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"compiler.check.{mod}":
-                raise
-            continue
+    checks: list[Callable[[Context], None]] = []
+    for mod in MODULES:
+        m = importlib.import_module(f"compiler.check.{mod}")
         table.update(m.HANDLERS)
-    return table
+        checks.extend(getattr(m, "CHECKS", ()))
+    return table, checks
 
 
-HANDLERS = _handlers()
+HANDLERS, CHECKS = _load()
 HEADS = sorted(HANDLERS, key=lambda h: -len(h.split()))
 
 
@@ -127,6 +130,8 @@ def check_files(files: list[File], operator_dir: str,
             ctx.guard(declare, block, ctx)
     for head, block in blocks:
         ctx.guard(HANDLERS[head][1], block, ctx)
+    for module_check in CHECKS:
+        ctx.guard(module_check, ctx)
     for check in ctx.later:
         ctx.guard(check)
     if op is None:

@@ -10,8 +10,7 @@ from dsl import ast
 from dsl.ast import Block, Span, Stmt
 from dsl.diagnostics import did_you_mean
 from compiler.check.context import CALL, CODE, SMS_KEYWORD, WEB, Context, walk
-from compiler.check.family import choice, listed
-from compiler.check.reader import Args, time_of_day
+from compiler.check.reader import Args, choice, listed, time_of_day
 from compiler.model.balance import (DEFER_KINDS, NOTIFICATION_KINDS, NOTIFICATION_TRIGGERS,
                                     BillingWindow, Notifications)
 

@@ -13,8 +13,7 @@ from dsl import ast
 from dsl.ast import Block, Span, Stmt, Table
 from dsl.diagnostics import did_you_mean
 from compiler.check.context import BILL_NAME, Context, walk
-from compiler.check.family import choice, phrase
-from compiler.check.reader import Args, check_language, parse_date
+from compiler.check.reader import Args, check_language, choice, parse_date, phrase
 from compiler.model.bill import (FIRST_PERIODS, KNOWN_AMOUNTS, PERIODS, Bill, BillField,
                                  Category, Formula, PeriodExample, billing_period, format_period)
 from compiler.model.common import Texts

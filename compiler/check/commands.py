@@ -18,7 +18,7 @@ from dsl.diagnostics import DiagnosticError, did_you_mean
 from compiler.check.context import (CALL, CODE, NETWORK, PASS, SERVICE_NUMBER, SMS_KEYWORD, WEB,
                                     Context, walk)
 from compiler.check.reader import Args, check_language, fold_keyword
-from compiler.model.commands import (ACTIONS, CODE_PARAM_TYPES, CONDITION_SUBJECTS, PASS_ACTIONS,
+from compiler.model.commands import (ACTIONS, CODE_PARAM_TYPES, CONDITION_SUBJECTS,
                                      REPLY_CHANNELS, SMS_PARAM_TYPES, CallCommand, CodeParam,
                                      Condition, MenuOption, ServiceNumber, ShortCode, SmsCommand,
                                      SmsParam, WebChannel, code_regex)
@@ -45,12 +45,7 @@ class _State:
 
 
 def _state(ctx: Context) -> _State:
-    state = getattr(ctx, "_commands", None)
-    if state is None:
-        state = _State()
-        ctx._commands = state
-        ctx.later.append(lambda: _cross_check(ctx, state))
-    return state
+    return ctx.state("commands", _State)
 
 
 def _at(atom: Atom, index: int, length: int = 1) -> Span:
@@ -553,7 +548,8 @@ def _literals(code: ShortCode) -> set[str]:
     return {t for t in (code.pattern, *(v for _, v in code.variants)) if "<" not in t}
 
 
-def _cross_check(ctx: Context, state: _State) -> None:
+def _cross_check(ctx: Context) -> None:
+    state = _state(ctx)
     codes = state.codes
     for j, (b, bspan) in enumerate(codes):
         b_strings = _strings(b.parts, b.suffix) + [t for _, t in b.variants]
@@ -597,3 +593,4 @@ HANDLERS = {
     "web": (declare_web, build_web),
     "service number": (declare_service_number, build_service_number),
 }
+CHECKS = [_cross_check]

@@ -41,6 +41,14 @@ class Context:
         self.out: dict[str, list] = defaultdict(list)
         self.later: list[Callable[[], None]] = []
         self.operator = None
+        self._scratch: dict[str, object] = {}
+
+    def state(self, key: str, factory: Callable[[], object]):
+        """A checker module's own per-operator state (made by `factory` on first use)."""
+        s = self._scratch.get(key)
+        if s is None:
+            s = self._scratch[key] = factory()
+        return s
 
     # -- diagnostics ---------------------------------------------------------------------
     def error(self, code: str, message: str, span: Span | None, label: str = "",
@@ -71,7 +79,7 @@ class Context:
         if name in table:
             first = table[name]
             self.error("T0102", f"{kind} `{name}` is declared twice", span, "declared again here",
-                       help=f"remove one of them or give it another name",
+                       help="remove one of them or give it another name",
                        notes=[f"first declared at {first.file}:{first.line}"])
             return False
         table[name] = span

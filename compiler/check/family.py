@@ -8,13 +8,11 @@ action should have a command when `sms` is one of the family's channels).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 
 from dsl import ast
 from dsl.ast import Block, Span, Stmt, Table
-from dsl.diagnostics import did_you_mean
 from compiler.check.context import FAMILY, Context, walk
-from compiler.check.reader import Args
+from compiler.check.reader import Args, choice, listed, phrase, word_run
 from compiler.model.common import Eligibility, Texts
 from compiler.model.family import (BENEFITS_AFTER_EXIT, BONUS_EXPIRY, BONUS_ITEMS,
                                    CHANGES_EFFECTIVE, CHANNELS, FAMILY_ACTIONS,
@@ -22,54 +20,6 @@ from compiler.model.family import (BENEFITS_AFTER_EXIT, BONUS_EXPIRY, BONUS_ITEM
 
 # `from bonus only` -> "bonus"; `from bonus and package` -> "bonus and package".
 TRANSFER_FROM = {"bonus only": "bonus", "bonus and package": "bonus and package"}
-
-
-# -- helpers shared with compiler.check.balance ------------------------------------------------
-
-def _run(ctx: Context, a: Args, what: str) -> tuple[str, Span]:
-    """The words up to the next comma or the end, joined: `national outgoing call`."""
-    atoms = []
-    while a.more() and a.peek().kind == ast.WORD:
-        atoms.append(a.take(what))
-    if not atoms:
-        raise a.unexpected(a.peek(), what) if a.more() else a.take(what)
-    return " ".join(x.text for x in atoms), atoms[0].span.to(atoms[-1].span)
-
-
-def choice(ctx: Context, text: str, span: Span, choices: Sequence[str], what: str) -> str:
-    """`text` if it is one of `choices`, else error T0112 with a did-you-mean."""
-    if text not in choices:
-        raise ctx.fail("T0112", f"unknown {what} `{text}`", span, "not one of the accepted words",
-                       help=did_you_mean(text, choices, "choices")
-                       or "write one of " + ", ".join(f"`{c}`" for c in choices))
-    return text
-
-
-def listed(ctx: Context, a: Args, choices: Sequence[str], what: str) -> tuple[str, ...]:
-    """A comma-separated list of phrases from `choices` (`national minutes, sms, data`),
-    each at most once; consumes the rest of the line."""
-    out: list[str] = []
-    while True:
-        text, span = _run(ctx, a, what)
-        choice(ctx, text, span, choices, what)
-        if text in out:
-            raise ctx.fail("T0105", f"`{text}` is listed twice", span, "listed again here",
-                           help="keep only one")
-        out.append(text)
-        if not a.comma():
-            break
-    a.end()
-    return tuple(out)
-
-
-def phrase(ctx: Context, s: Stmt, lead: Sequence[str], choices: Sequence[str], what: str) -> str:
-    """`changes effective next month`: the lead words, then the rest of the line, one of
-    `choices`."""
-    a = Args(ctx, s.args, s.keyword.span)
-    a.words(*lead)
-    text, span = _run(ctx, a, what)
-    a.end()
-    return choice(ctx, text, span, choices, what)
 
 
 # -- the family block --------------------------------------------------------------------------
@@ -151,7 +101,7 @@ def build_family(block: Block, ctx: Context) -> None:
         if kind == "on":
             once("bonus_on", s, listed(ctx, r, BONUS_ITEMS, "bonus item"))
         else:
-            text, span = _run(ctx, r, "when the bonus expires")
+            text, span = word_run(ctx, r, "when the bonus expires")
             r.end()
             once("bonus_expiry", s, choice(ctx, text, span, BONUS_EXPIRY, "bonus expiry"))
 
@@ -169,7 +119,7 @@ def build_family(block: Block, ctx: Context) -> None:
         min_atom = r.peek()
         minimum = r.data("a minimum such as `50 MB`")
         r.words("from")
-        text, span = _run(ctx, r, "where transferred data comes from")
+        text, span = word_run(ctx, r, "where transferred data comes from")
         r.end()
         source = TRANSFER_FROM[choice(ctx, text, span, tuple(TRANSFER_FROM), "transfer source")]
         if minimum % step:

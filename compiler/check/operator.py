@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from zoneinfo import available_timezones
 
 import pycountry
@@ -133,6 +132,8 @@ def declare_segment(block: Block, ctx: Context) -> None:
 
 
 def build_segment(block: Block, ctx: Context) -> None:
+    if not block.args:  # declare_segment reported the missing id
+        return
     ident = block.args[0].text
     f: dict = {"names": Texts(), "plans": [], "notes": []}
 

@@ -11,7 +11,6 @@ activates this pass, an `activate menu` an option that lists it, and back again.
 
 from __future__ import annotations
 
-import weakref
 
 from dsl import ast
 from dsl.ast import Block, Row, Span, Table
@@ -338,7 +337,7 @@ def build_passes(block: Block, ctx: Context) -> None:
     walk(ctx, block, "passes", f.stmts(table=True), table=tables.append,
          once={"name", "for", "valid", "where", "exclusive", "minutes"}, required=("valid", "where"))
     if not tables:
-        ctx.error("T0106", f"this `passes` block has no table", block.keyword.span, "no passes",
+        ctx.error("T0106", "this `passes` block has no table", block.keyword.span, "no passes",
                   help="add a table `| pass | price | ... |` with one row per pass")
     for table in tables:
         index = ctx.guard(_header, ctx, table)
@@ -454,11 +453,16 @@ def check_activations(ctx: Context) -> None:
 def _group(ctx: Context, f: _Fields, name: str, span: Span) -> None:
     """Record a pass's exclusive group (even if the pass has other mistakes)."""
     if f.exclusive is not None:
-        _groups.setdefault(ctx, {}).setdefault(f.exclusive, []).append((name, span))
+        _groups(ctx).setdefault(f.exclusive, []).append((name, span))
+
+
+def _groups(ctx: Context) -> dict[str, list]:
+    """Per operator: exclusive group -> [(pass name, span)]."""
+    return ctx.state("passes.groups", dict)
 
 
 def check_exclusive(ctx: Context) -> None:
-    for group, members in _groups.get(ctx, {}).items():
+    for group, members in _groups(ctx).items():
         if len(members) == 1:
             name, span = members[0]
             ctx.warning("T0503", f"exclusive group \"{group}\" has only pass `{name}`", span,
@@ -466,28 +470,8 @@ def check_exclusive(ctx: Context) -> None:
                         help="give the other passes of the group the same `exclusive` name, or remove it")
 
 
-_groups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_registered: weakref.WeakSet = weakref.WeakSet()
-
-
-def _register_checks(ctx: Context) -> None:
-    """Register the whole-operator cross-checks once per operator."""
-    if ctx not in _registered:
-        _registered.add(ctx)
-        ctx.later.extend([lambda: check_activations(ctx), lambda: check_exclusive(ctx)])
-
-
-def _declare_pass(block: Block, ctx: Context) -> None:
-    _register_checks(ctx)
-    declare_pass(block, ctx)
-
-
-def _declare_passes(block: Block, ctx: Context) -> None:
-    _register_checks(ctx)
-    declare_passes(block, ctx)
-
-
 HANDLERS = {
-    "pass": (_declare_pass, build_pass),
-    "passes": (_declare_passes, build_passes),
+    "pass": (declare_pass, build_pass),
+    "passes": (declare_passes, build_passes),
 }
+CHECKS = [check_activations, check_exclusive]

@@ -8,7 +8,6 @@ Network and home price lists are rows of `service | to | price`.
 from __future__ import annotations
 
 import re
-import weakref
 
 from dsl import ast
 from dsl.ast import Block, Cell, Row, Span, Table
@@ -23,10 +22,12 @@ from compiler.model.rating import (INTERVAL_DIMENSION, METERED, SERVICES, Destin
 _PERUNIT = re.compile(r"(\S+)/(?:(\d+)\s*)?(\S+)")
 _MCCMNC = re.compile(r"\d{3} \d{2,3}")
 _PER_CANON = {"kB": "KB", "SMS": "sms", "MMS": "mms", "message": "sms"}
-# Per operator: (what, value) -> (zone, span) for the countries, MCCs and networks zones
-# claim, and ("row", zone) for each zone a zone table has a row for.
-_members: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_registered: weakref.WeakSet = weakref.WeakSet()
+
+
+def _members(ctx: Context) -> dict:
+    """Per operator: (what, value) -> (zone, span) for the countries, MCCs and networks zones
+    claim, and ("row", zone) for each zone a zone table has a row for."""
+    return ctx.state("rating.members", dict)
 
 
 # -- shared readers (the passes module uses them too) -----------------------------------------
@@ -123,7 +124,7 @@ def declare_named(kind: str, what: str):
 
 def _claim(ctx: Context, what: str, value: str, zone: str, span: Span) -> None:
     """A country, MCC or network belongs to one zone only (T0403)."""
-    claimed = _members.setdefault(ctx, {})
+    claimed = _members(ctx)
     first = claimed.setdefault((what, value), (zone, span))
     if first[0] != zone:
         ctx.error("T0403", f"{what} `{value}` is in two zones, `{first[0]}` and `{zone}`", span,
@@ -300,7 +301,7 @@ def _list_block(kind: str, what: str):
             if kind == "zones":
                 got = ctx.guard(_zone_table, ctx, table, intervals, rates)
                 if not got:  # reported; references to its zones are not checked further
-                    _members.setdefault(ctx, {})[("broken", "")] = (name, table.span)
+                    _members(ctx)[("broken", "")] = (name, table.span)
                 columns = got or columns
             else:
                 ctx.guard(_row_table, ctx, table, intervals, rates)
@@ -365,7 +366,7 @@ def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rate
         if row.cells and [a.text for a in row.cells[0].atoms] != ["unit"]:
             try:
                 zone, zspan = _cell_name(ctx, row.cells[0])
-                _members.setdefault(ctx, {})[("row", zone)] = (zone, zspan)
+                _members(ctx)[("row", zone)] = (zone, zspan)
             except DiagnosticError:
                 pass
     first = header.cells[0].atoms if header.cells else ()
@@ -402,7 +403,7 @@ def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rate
     rows: dict[str, Span] = {}
     for row in table.rows[2:]:
         if not _cells(ctx, row, header, labels):
-            _members.setdefault(ctx, {})[("broken", "")] = ("", row.span)
+            _members(ctx)[("broken", "")] = ("", row.span)
             continue
         zone, zspan = _cell_name(ctx, row.cells[0])
         if zone in rows:
@@ -517,7 +518,7 @@ def _row_rate(ctx: Context, row: Row, intervals: dict[str, Interval], reported: 
 
 def _check_via_zone(ctx: Context, service: str, zone: str, span: Span) -> None:
     """`zone "Zona Region"` needs that zone's price for the service in a roaming zone table."""
-    if zone not in ctx.names.get(ZONE, {}) or ("broken", "") in _members.get(ctx, {}):
+    if zone not in ctx.names.get(ZONE, {}) or ("broken", "") in _members(ctx):
         return  # unknown zone, or a zone table with mistakes: already reported
     for pl in ctx.out["price_lists"]:
         if pl.kind == "zones" and any(r.zone == zone and r.service == service and r.price is not None
@@ -531,7 +532,7 @@ def _check_via_zone(ctx: Context, service: str, zone: str, span: Span) -> None:
 def _check_zones_priced(ctx: Context) -> None:
     """Every zone has prices: a row of a zone table, or a network with its own price list."""
     lists = ctx.out["price_lists"]
-    rated = {v for (what, v) in _members.get(ctx, {}) if what == "row"}
+    rated = {v for (what, v) in _members(ctx) if what == "row"}
     networked = {pl.network for pl in lists if pl.kind == "network"}
     for z in ctx.out["zones"]:
         if z.name not in rated and not networked.intersection(z.networks):
@@ -540,17 +541,12 @@ def _check_zones_priced(ctx: Context) -> None:
                            "for one of its networks")
 
 
-def declare_zone(block: Block, ctx: Context) -> None:
-    if ctx not in _registered:  # register the whole-operator check once
-        _registered.add(ctx)
-        ctx.later.append(lambda: _check_zones_priced(ctx))
-    declare_named(ZONE, "zone")(block, ctx)
-
-
 HANDLERS = {
-    "zone": (declare_zone, build_zone),
+    "zone": (declare_named(ZONE, "zone"), build_zone),
     "network": (declare_named(NETWORK, "network"), build_network),
     "roaming prices": (declare_named(PRICE_LIST, "price list"), _list_block("zones", "roaming prices")),
     "network prices": (declare_named(PRICE_LIST, "price list"), _list_block("network", "network prices")),
     "home prices": (declare_named(PRICE_LIST, "price list"), _list_block("home", "home prices")),
 }
+
+CHECKS = [_check_zones_priced]

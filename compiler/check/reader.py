@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dsl import ast
-from dsl.ast import Atom, Pair, Quantity, Span
+from dsl.ast import Atom, Pair, Quantity, Span, Stmt
 from dsl.diagnostics import DiagnosticError, did_you_mean
 from compiler.check.context import Context
 from compiler.model.common import Eligibility, Interval, Note, Price, Texts
@@ -372,6 +372,54 @@ class Args:
         return Eligibility(tuple(segments), tuple(plans))
 
 
+# -- phrases from a fixed vocabulary (`national minutes, sms, data`) ---------------------------
+
+def word_run(ctx: Context, a: Args, what: str) -> tuple[str, Span]:
+    """The words up to the next comma or the end, joined: `national outgoing call`."""
+    atoms = []
+    while a.more() and a.peek().kind == ast.WORD:
+        atoms.append(a.take(what))
+    if not atoms:
+        raise a.unexpected(a.peek(), what) if a.more() else a.take(what)
+    return " ".join(x.text for x in atoms), atoms[0].span.to(atoms[-1].span)
+
+
+def choice(ctx: Context, text: str, span: Span, choices: Sequence[str], what: str) -> str:
+    """`text` if it is one of `choices`, else error T0112 with a did-you-mean."""
+    if text not in choices:
+        raise ctx.fail("T0112", f"unknown {what} `{text}`", span, "not one of the accepted words",
+                       help=did_you_mean(text, choices, "choices")
+                       or "write one of " + ", ".join(f"`{c}`" for c in choices))
+    return text
+
+
+def listed(ctx: Context, a: Args, choices: Sequence[str], what: str) -> tuple[str, ...]:
+    """A comma-separated list of phrases from `choices` (`national minutes, sms, data`),
+    each at most once; consumes the rest of the line."""
+    out: list[str] = []
+    while True:
+        text, span = word_run(ctx, a, what)
+        choice(ctx, text, span, choices, what)
+        if text in out:
+            raise ctx.fail("T0105", f"`{text}` is listed twice", span, "listed again here",
+                           help="keep only one")
+        out.append(text)
+        if not a.comma():
+            break
+    a.end()
+    return tuple(out)
+
+
+def phrase(ctx: Context, s: Stmt, lead: Sequence[str], choices: Sequence[str], what: str) -> str:
+    """`changes effective next month`: the lead words, then the rest of the line, one of
+    `choices`."""
+    a = Args(ctx, s.args, s.keyword.span)
+    a.words(*lead)
+    text, span = word_run(ctx, a, what)
+    a.end()
+    return choice(ctx, text, span, choices, what)
+
+
 def money_of(ctx: Context, q: Quantity, per: tuple[str, ...] | None) -> Price:
     unit = CURRENCY_ALIASES.get(q.unit, q.unit)
     amount = parse_number(ctx, q.number, q.span)
@@ -418,7 +466,7 @@ def check_language(ctx: Context, lang: str, span: Span) -> None:
         raise ctx.fail("T0116", f"language `{lang}` is not declared by this operator", span,
                        "not in the operator's `languages`",
                        help=did_you_mean(lang, ctx.languages, "languages")
-                       or f"add it to `languages` in the operator block")
+                       or "add it to `languages` in the operator block")
 
 
 def parse_date(ctx: Context, text: str, span: Span):
@@ -442,5 +490,5 @@ def time_of_day(ctx: Context, a: Atom) -> tuple[int, int]:
     return h, m
 
 
-__all__ = ["Args", "fold_keyword", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
+__all__ = ["Args", "fold_keyword", "choice", "listed", "phrase", "word_run", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
            "time_of_day", "Pair"]
