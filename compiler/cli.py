@@ -2,6 +2,7 @@
 
     tariffc check PATH... [--strict] [--format text|json|github]
     tariffc explain CODE
+    tariffc build [--specs DIR] [--out DIR] [--check]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`), 2 usage error or a path
 that does not exist.
@@ -109,6 +110,38 @@ def cmd_explain(args: argparse.Namespace) -> int:
                         f"{known[0]} to {known[-1]}")
 
 
+# --- build -------------------------------------------------------------------------------
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from compiler import build
+    from dsl.diagnostics import render_all
+
+    if not Path(args.specs).is_dir():
+        return _usage_error(f"no such folder: {args.specs}")
+    result = build.generate(args.specs)
+    if result.diagnostics:
+        print(render_all(result.diagnostics, result.sources, "text", _use_color(sys.stderr)) + "\n",
+              file=sys.stderr)
+    if not result.ok:
+        print(f"tariffc build: {args.specs} has errors; {args.out} left as it was", file=sys.stderr)
+        return EXIT_FAILED
+    out = Path(args.out)
+    if args.check:
+        stale = build.stale_files(result.files, out)
+        for rel in stale:
+            print(f"stale: {out / rel}")
+        if stale:
+            print(f"tariffc build --check: {_plural(len(stale), 'file')} out of date; "
+                  "run `tariffc build`", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"tariffc build --check: {args.out} is up to date ({_plural(len(result.files), 'file')})",
+              file=sys.stderr)
+        return EXIT_OK
+    build.write_tree(result.files, out)
+    print(f"tariffc build: wrote {_plural(len(result.files), 'file')} to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,8 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", metavar="CODE", help="an error code such as T0104 (any case)")
     p.set_defaults(func=cmd_explain)
 
+    p = sub.add_parser("build", help="compile specs into generated/<operator>/",
+                       description="Check every operator of the specs folder and write its compiled "
+                                   "runtime module to the output folder, atomically. Exit codes: 0 "
+                                   "written (or up to date with --check), 1 spec errors or stale "
+                                   "files, 2 usage error.")
+    p.add_argument("--specs", default="specs", help="the specs folder (default: specs)")
+    p.add_argument("--out", default="generated", help="the output folder (default: generated)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 and list the files that are out of date")
+    p.set_defaults(func=cmd_build)
+
     # Future subcommands, registered here once they exist (not before):
-    #   build     specs -> generated/<operator>/ runtime, docs pages, golden vectors
     #   run       run a scenario (JSON) against a compiled operator
     #   fmt       reformat .tariff files
     #   diff      compare two versions of an operator's tariff

@@ -1,0 +1,121 @@
+"""Immutable state: subscribers and the world they live in. Engines never mutate; they return
+a new `World` (`dataclasses.replace`), so any run can be replayed from its start.
+
+Times are timezone-aware `datetime`s given by the caller (never read from a clock here).
+Amounts of data are whole KB, call minutes are kept as seconds, money is `runtime.money.Money`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+from typing import Mapping
+
+from runtime.errors import InvalidEvent
+from runtime.money import Money
+
+
+def frozen_map(d: Mapping | None = None) -> Mapping:
+    """A read-only view of a fresh dict (the state's maps are never changed in place)."""
+    return MappingProxyType(dict(d or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """What is left of something included: seconds of calls, SMS, KB of data (None: none)."""
+
+    seconds: int | None = None
+    sms: int | None = None
+    kb: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivePass:
+    """A pass bought by a subscriber: what it still includes until `expires` (exclusive)."""
+
+    name: str
+    activated: datetime
+    expires: datetime
+    left: Allowance = Allowance()
+    full_speed_kb: int | None = None  # full-speed data left; past it, data is throttled
+
+    def active_at(self, at: datetime) -> bool:
+        return self.activated <= at < self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One line of the subscriber's ledger for the bill: what was charged, for what."""
+
+    at: datetime
+    kind: str  # "traffic", "discount", "one_time", "fee"
+    category: str  # e.g. "outgoing call / Zona 1", "Putne pakete", "Telenor Porodica"
+    amount: Money
+    quantity: int = 0  # seconds, KB or count, for the bill's traffic table
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """One line (MSISDN) and what the tariff needs to know about it.
+
+    `package` is the monthly national allowance of the subscriber's plan (minutes in seconds,
+    SMS, KB): an input, since plan allowances are not part of the seeds; family bonuses are a
+    percentage of it. `bonus` is what is left of this month's bonus (family groups).
+    """
+
+    msisdn: str  # E.164 digits without "+", e.g. "381631234567"
+    segment: str
+    plan: str | None = None
+    activated: datetime | None = None
+    balance: Money | None = None
+    language: str | None = None
+    package: Allowance = Allowance()
+    passes: tuple[ActivePass, ...] = ()
+    bonus: Allowance = Allowance()
+    ledger: tuple[Charge, ...] = ()
+    suspended: bool = False
+    previous_balance: Money | None = None  # carried to the next bill: + unpaid, - overpaid
+    grants: tuple[str, ...] = ()  # numbers allowed to see this line's balance
+
+    def with_(self, **changes) -> Subscriber:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """Every subscriber, plus the state shared between them (family groups and invitations,
+    requests deferred by a billing window). `extra` holds engine-owned state by engine name."""
+
+    subscribers: Mapping[str, Subscriber] = field(default_factory=frozen_map)
+    extra: Mapping[str, object] = field(default_factory=frozen_map)
+
+    def subscriber(self, msisdn: str) -> Subscriber:
+        try:
+            return self.subscribers[msisdn]
+        except KeyError:
+            raise InvalidEvent(f"no subscriber {msisdn} in this world", msisdn=msisdn) from None
+
+    def with_subscriber(self, sub: Subscriber) -> World:
+        subs = dict(self.subscribers)
+        subs[sub.msisdn] = sub
+        return replace(self, subscribers=MappingProxyType(subs))
+
+    def get(self, engine: str, default=None):
+        return self.extra.get(engine, default)
+
+    def with_extra(self, engine: str, value: object) -> World:
+        extra = dict(self.extra)
+        extra[engine] = value
+        return replace(self, extra=MappingProxyType(extra))
+
+
+def world_of(*subscribers: Subscriber) -> World:
+    """A world holding these subscribers.
+
+    >>> w = world_of(Subscriber("381631234567", "prepaid"))
+    >>> w.subscriber("381631234567").segment
+    'prepaid'
+    """
+    return World(frozen_map({s.msisdn: s for s in subscribers}))
