@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from zoneinfo import available_timezones
 
 import pycountry
@@ -32,8 +33,14 @@ def country_code(ctx: Context, atom) -> str:
 
 def build_operator(block: Block, ctx: Context) -> Operator | None:
     args = Args(ctx, block.args, block.keyword.span)
+    id_atom = args.peek()
     ident = args.word(what="the operator's id, e.g. `telenor_rs`")
     args.end()
+    if not ident.isidentifier() or keyword.iskeyword(ident) or not ident.isascii():
+        fixed = "".join(c if c.isalnum() and c.isascii() else "_" for c in ident).strip("_") or "operator"
+        raise ctx.fail("T0124", f"operator id `{ident}` is not usable as a module name", id_atom.span,
+                       "engineers import the compiled tariff by this id",
+                       help=f"use letters, digits and `_` only, e.g. `{fixed.lower()}`")
     f: dict = {"about": [], "notes": [], "rounding": None, "vat": False}
 
     def one_word(key, check=None):
