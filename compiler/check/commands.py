@@ -533,11 +533,10 @@ def build_service_number(block: Block, ctx: Context) -> None:
 
 # -- cross-checks ----------------------------------------------------------------------------
 
-def _overlap(ctx: Context, a: Eligibility, b: Eligibility) -> bool:
-    """Whether some subscriber may be eligible for both."""
+def _overlap(segment_of: dict[str, str], a: Eligibility, b: Eligibility) -> bool:
+    """Whether some subscriber may be eligible for both (`segment_of`: plan -> segment)."""
     if a.everybody or b.everybody:
         return True
-    segment_of = {p: s.id for s in ctx.out.get("segments", ()) for p in s.plans}
     sa = set(a.segments) | {segment_of.get(p) for p in a.plans}
     sb = set(b.segments) | {segment_of.get(p) for p in b.plans}
     return bool(set(a.segments) & sb or set(b.segments) & sa or set(a.plans) & set(b.plans))
@@ -548,22 +547,53 @@ def _literals(code: ShortCode) -> set[str]:
     return {t for t in (code.pattern, *(v for _, v in code.variants)) if "<" not in t}
 
 
+def _first_segment(code: ShortCode) -> str | None:
+    """The digits between the leading `*` and the next `*` or `#`, when they are all literal
+    (`*125*1#` -> "125"); None when a parameter starts inside them."""
+    head = code.parts[0] if code.parts and isinstance(code.parts[0], str) else "*"
+    rest = head[1:]
+    ends = [i for i in (rest.find("*"), rest.find("#")) if i >= 0]
+    return rest[:min(ends)] if ends else None
+
+
 def _cross_check(ctx: Context) -> None:
     state = _state(ctx)
     codes = state.codes
+    segment_of = {p: s.id for s in ctx.out.get("segments", ()) for p in s.plans}
+    # Two codes can only accept a common string if their first segments agree (or one of them
+    # has a parameter there): compare within those buckets, so the check stays linear.
+    buckets: dict[str | None, list[int]] = {}
+    for j, (code, _) in enumerate(codes):
+        buckets.setdefault(_first_segment(code), []).append(j)
+    overlapping: set[tuple[int, int]] = set()
     for j, (b, bspan) in enumerate(codes):
         b_strings = _strings(b.parts, b.suffix) + [t for _, t in b.variants]
-        for a, aspan in codes[:j]:
-            if not _overlap(ctx, a.eligibility, b.eligibility):
+        key = _first_segment(b)
+        rivals = range(j) if key is None else sorted(
+            i for i in buckets.get(key, []) + buckets.get(None, []) if i < j)
+        for i in rivals:
+            a, aspan = codes[i]
+            if not _overlap(segment_of, a.eligibility, b.eligibility):
                 continue
             a_strings = _strings(a.parts, a.suffix) + [t for _, t in a.variants]
             hit = (next((t for t in b_strings if a.match(t) is not None), None)
                    or next((t for t in a_strings if b.match(t) is not None), None))
-            if hit is not None and hit not in _literals(a) & _literals(b):  # else T0102
-                ctx.error("T0306", f"`{hit}` is accepted by both `{a.pattern}` and `{b.pattern}`", bspan,
-                          "overlaps another code", help="give the two codes different digits, or make them for different segments",
-                          notes=[f"the other code is at {aspan.file}:{aspan.line}"])
-            elif (a.action, a.action_args) == (b.action, b.action_args):
+            if hit is not None:
+                overlapping.add((i, j))
+                if hit not in _literals(a) & _literals(b):  # else T0102
+                    ctx.error("T0306", f"`{hit}` is accepted by both `{a.pattern}` and `{b.pattern}`", bspan,
+                              "overlaps another code", help="give the two codes different digits, or make them for different segments",
+                              notes=[f"the other code is at {aspan.file}:{aspan.line}"])
+    services: dict[tuple, list[int]] = {}
+    for j, (code, _) in enumerate(codes):
+        services.setdefault((code.action, code.action_args), []).append(j)
+    for same in services.values():
+        for n, j in enumerate(same):
+            b, bspan = codes[j]
+            for i in same[:n]:
+                a, aspan = codes[i]
+                if (i, j) in overlapping or not _overlap(segment_of, a.eligibility, b.eligibility):
+                    continue
                 what = " ".join((b.action,) + tuple(f'"{x}"' for x in b.action_args))
                 ctx.warning("T0307", f"`{b.pattern}` and `{a.pattern}` both do `{what}` for the same subscribers",
                             bspan, "a second code for this service",
