@@ -1,0 +1,270 @@
+"""Passes: activating them, consuming them while rating, their quota and their expiry.
+
+`engine.passes` (a `Passes`) offers `activate`, `quota`, `expire` and, for `runtime.rating`,
+`consume`. A pass applies to an event only while active (`activated <= at < expires`: a
+24-hour pass activated at 10:00 covers 09:59:59 the next day, not 10:00:00) and only where it
+is valid (`where roaming`: any roaming zone; `where network X`: registered on X; `where
+zones`: in those zones). Consumption, in this order (docs/runtime/passes.md):
+
+a. a free rule (Dnevna karta: outgoing calls to Telenor Srbija and Telenor Crna Gora numbers,
+   all incoming calls, data: at full speed for the quota, then throttled, still free);
+b. a pass rate (SMS at 3,97 RSD while a karta is active);
+c. allowances (travel packages): whole charged units (a call's seconds by its interval, data
+   by its blocks), across active passes in activation order; the rest is charged pro rata at
+   the price list's price, and per-event prices (7,01 RSD per incoming call) are charged;
+d. otherwise the price list (runtime.rating).
+
+>>> from datetime import datetime, timezone
+>>> from runtime.engine import Engine
+>>> from runtime.money import Money
+>>> from runtime.state import Subscriber, world_of
+>>> op = {"id": "demo", "currency": "RSD", "languages": ("en",), "rounding": None}
+>>> karta = {"name": "Dnevna karta", "names": {}, "segments": (), "plans": (),
+...          "price": {"amount": Decimal(199), "currency": "RSD", "per": None, "per_amount": 1},
+...          "validity_seconds": 86400, "where": ("roaming", ()), "exclusive": "karta",
+...          "allowances": (), "free": (), "full_speed_kb": None, "throttle_kbps": None,
+...          "rates": (), "category": "Dnevna karta", "source": "p:1"}
+>>> engine = Engine({"operator": op, "passes": {"passes": (karta,)}})
+>>> world = world_of(Subscriber("381631234567", "prepaid", balance=Money(500, "RSD")))
+>>> at = datetime(2024, 7, 1, 10, tzinfo=timezone.utc)
+>>> world, out = engine.passes.activate(world, "381631234567", "Dnevna karta", at, "code")
+>>> out.charge, out.data["expires"], world.subscriber("381631234567").balance
+(Money('199', 'RSD'), '2024-07-02T10:00:00+00:00', Money('301', 'RSD'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
+
+from runtime.errors import InvalidEvent, OutOfOrder
+from runtime.events import Outcome, Tick
+from runtime.money import Money
+from runtime.numbers import COUNTRY_CODES, normalise
+from runtime.rating import ZERO, rest_amount
+from runtime.state import ActivePass, Allowance, Charge, World
+
+# Allowance unit -> (field of runtime.state.Allowance, units of that field per unit).
+FIELDS = {"min": ("seconds", 60), "sms": ("sms", 1), "KB": ("kb", 1)}
+_UNITS = {"sms": "sms", "mms": "KB", "data": "KB"}  # else seconds
+PER_UNITS = {"sms": 1, "mms": 1, "KB": 1, "MB": 1024, "min": 60, "s": 1}
+
+
+class PassDef(NamedTuple):
+    """A pass as the runtime uses it (from the `passes` table)."""
+
+    name: str
+    segments: tuple[str, ...]
+    plans: tuple[str, ...]
+    price: Decimal
+    validity: timedelta
+    where: str  # "roaming", "network", "zones"
+    where_names: frozenset
+    exclusive: str | None
+    allowances: dict  # service -> (Allowance field, source)
+    included: Allowance  # what a fresh activation holds
+    free: dict  # service -> (frozenset of networks, or None: anywhere; source)
+    full_speed_kb: int | None
+    throttle_kbps: int | None
+    rates: dict  # service -> (price, per units, label, source)
+    category: str
+    source: str
+
+
+def _definition(p: dict) -> PassDef:
+    allowances, included = {}, {}
+    for a in p["allowances"]:
+        field, k = FIELDS[a["unit"]]
+        included[field] = a["amount"] * k
+        for service in a["services"]:
+            allowances[service] = (field, a["source"])
+    free = {f["service"]: (None if f["to"] is None else frozenset(f["to"][1]), f["source"])
+            for f in p["free"]}
+    rates = {r["service"]: (r["price"]["amount"], PER_UNITS[r["price"]["per"]] * r["price"]["per_amount"],
+                            r["price"]["per"], r["source"]) for r in p["rates"]}
+    kind, names = p["where"]
+    return PassDef(p["name"], p["segments"], p["plans"], p["price"]["amount"],
+                   timedelta(seconds=p["validity_seconds"]), kind, frozenset(names), p["exclusive"],
+                   allowances, Allowance(**included), free, p["full_speed_kb"], p["throttle_kbps"],
+                   rates, p["category"], p["source"])
+
+
+def _applies(d: PassDef, place) -> bool:
+    if place.zone is None:  # at home
+        return False
+    if d.where == "roaming":
+        return True
+    if d.where == "network":
+        return place.network in d.where_names
+    return place.zone in d.where_names
+
+
+class Passes:
+    """The passes of one operator (`engine.passes`)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.currency = engine.currency
+        self.country_code = COUNTRY_CODES.get(engine.tables["operator"].get("country", ""), "")
+        self.by_name = {p["name"]: _definition(p) for p in engine.tables["passes"]["passes"]}
+
+    def _subscriber(self, world: World, msisdn: str):
+        sub = world.subscribers.get(msisdn)
+        return sub if sub is not None else world.subscriber(normalise(msisdn, self.country_code))
+
+    def activate(self, world: World, msisdn: str, pass_name: str, at, channel: str | None = None
+                 ) -> tuple[World, Outcome]:
+        """Buy `pass_name` at `at`: eligibility, price (from a prepaid balance, onto the
+        ledger as a one-time charge), exclusivity (ends the active pass of its group)."""
+        sub = self._subscriber(world, msisdn)
+        d = self.by_name.get(pass_name)
+        if d is None:
+            raise InvalidEvent(f"no pass named `{pass_name}`; one of: {', '.join(self.by_name)}",
+                               pass_name=pass_name)
+        if sub.activated is not None and at < sub.activated:
+            raise OutOfOrder(f"activation at {at.isoformat()} is before the line was activated",
+                             msisdn=sub.msisdn)
+        facts = {"pass": d.name, "channel": channel}
+        if (d.segments or d.plans) and sub.segment not in d.segments and sub.plan not in d.plans:
+            who = ", ".join(d.segments + d.plans)
+            return world, Outcome(sub.msisdn, False, None, (), "eligibility", d.source, "",
+                                  f"{d.name} is only for {who} subscribers", MappingProxyType(facts))
+        price = Money(d.price, self.currency)
+        balance = sub.balance
+        if balance is not None:
+            if balance.amount < d.price:
+                facts.update(price=str(d.price), balance=str(balance.amount))
+                return world, Outcome(sub.msisdn, False, None, (), f"activate {d.name}", d.source,
+                                      "", "insufficient balance", MappingProxyType(facts))
+            balance = balance - price
+        kept, cancelled = [], []
+        for p in sub.passes:
+            if p.expires <= at:
+                continue  # expired: dropped
+            other = self.by_name.get(p.name)
+            if d.exclusive is not None and other is not None and other.exclusive == d.exclusive:
+                cancelled.append(p.name)
+                continue
+            kept.append(p)
+        new = ActivePass(d.name, at, at + d.validity, d.included, d.full_speed_kb)
+        entry = Charge(at, "one_time", d.category, price, 1, "pass")
+        sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (entry,))
+        facts.update(activated=at.isoformat(), expires=new.expires.isoformat(),
+                     cancelled=tuple(cancelled), category=d.category)
+        return world.with_subscriber(sub), Outcome(sub.msisdn, True, price, (), f"activate {d.name}",
+                                                   d.source, "", "", MappingProxyType(facts))
+
+    def quota(self, world: World, msisdn: str, at) -> Outcome:
+        """What the active passes still hold at `at` (*124#): full-speed data of a day or week
+        pass (`full_speed_kb`, None without one), and each pass's allowances left."""
+        sub = self._subscriber(world, msisdn)
+        active = [p for p in sub.passes if p.activated <= at < p.expires]
+        rows = tuple({"pass": p.name, "expires": p.expires.isoformat(), "seconds": p.left.seconds,
+                      "sms": p.left.sms, "kb": p.left.kb, "full_speed_kb": p.full_speed_kb}
+                     for p in active)
+        speed = next((p for p in active if p.full_speed_kb is not None), None)
+        source = self.by_name[speed.name].source if speed and speed.name in self.by_name else ""
+        return Outcome(sub.msisdn, True, Money(ZERO, self.currency), (), "quota", source, "", "",
+                       MappingProxyType({"full_speed_kb": None if speed is None else speed.full_speed_kb,
+                                         "passes": rows}))
+
+    def expire(self, world: World, at, msisdn: str | None = None) -> tuple[World, dict]:
+        """Drop passes that ended by `at` (of one subscriber, or all): msisdn -> names."""
+        expired = {}
+        subs = [self._subscriber(world, msisdn)] if msisdn is not None else list(world.subscribers.values())
+        for sub in subs:
+            ended = tuple(p.name for p in sub.passes if p.expires <= at)
+            if ended:
+                expired[sub.msisdn] = ended
+                world = world.with_subscriber(sub.with_(passes=tuple(p for p in sub.passes
+                                                                     if p.expires > at)))
+        return world, expired
+
+    def on_tick(self, world: World, ev: Tick, explain: bool) -> tuple[World, Outcome]:
+        world, expired = self.expire(world, ev.at, ev.msisdn)
+        return world, Outcome(ev.msisdn, True, None, (), "passes expire", "", "", "",
+                              MappingProxyType({"expired": expired}))
+
+    def consume(self, sub, ev, place, party_net: str | None, rate, billed: int, exact: Decimal,
+                explain: bool):
+        """What the subscriber's passes do to a priced event, or None when none applies:
+        (passes after it, exact amount, rule, source, facts, arithmetic)."""
+        at, service = ev.at, ev.service
+        active = []
+        for i, p in enumerate(sub.passes):
+            if p.activated <= at < p.expires:
+                d = self.by_name.get(p.name)
+                if d is not None and _applies(d, place):
+                    active.append((i, p, d))
+        if not active:
+            return None
+        for i, p, d in active:  # (a) free
+            free = d.free.get(service)
+            if free is not None and (free[0] is None or party_net in free[0]):
+                return self._free(sub, ev, i, p, d, free, explain)
+        for i, p, d in active:  # (b) a pass's own price
+            r = d.rates.get(service)
+            if r is not None:
+                amount = r[0] * ev.amount / r[1]
+                text = f"{ev.amount} x {r[0]} {self.currency}/{r[2]} ({d.name})" if explain else ""
+                return sub.passes, amount, f"{service} with {d.name}", r[3], {"pass": d.name}, text
+        if rate.price is None or (rate.price == 0 and rate.first_price is None):
+            return None  # nothing metered for an allowance to cover
+        return self._allowances(sub, ev, active, rate, billed, explain)
+
+    def _free(self, sub, ev, i, p, d, free, explain):
+        facts = {"pass": d.name}
+        passes = sub.passes
+        text = f"{ev.amount} {_UNITS.get(ev.service, 's')} free"
+        if ev.service == "data" and d.full_speed_kb is not None:
+            left = p.full_speed_kb or 0
+            fast = min(left, ev.amount)
+            throttled = ev.amount > left
+            passes = passes[:i] + (replace(p, full_speed_kb=left - fast),) + passes[i + 1:]
+            facts.update(full_speed_kb=fast, full_speed_kb_left=left - fast, throttled=throttled)
+            if throttled:
+                facts["throttle_kbps"] = d.throttle_kbps
+                text += f": {fast} KB at full speed, {ev.amount - fast} KB at {d.throttle_kbps} kbps"
+        return passes, ZERO, f"free {ev.service} with {d.name}", free[1], facts, text if explain else ""
+
+    def _allowances(self, sub, ev, active, rate, billed: int, explain: bool):
+        remaining = billed
+        passes = list(sub.passes)
+        used = []
+        for i, p, d in active:
+            a = d.allowances.get(ev.service)
+            if a is None:
+                continue
+            field = a[0]
+            left = getattr(p.left, field) or 0
+            if left <= 0:
+                continue
+            take = min(left, remaining)
+            passes[i] = replace(p, left=replace(p.left, **{field: left - take}))
+            remaining -= take
+            used.append((d.name, take, left - take, a[1]))
+            if remaining == 0:
+                break
+        if not used:
+            return None
+        amount = rest_amount(rate, remaining) + rate.flat
+        facts = {"pass": used[0][0], "covered": billed - remaining, "charged": remaining,
+                 "left": used[-1][2]}
+        text = ""
+        if explain:
+            text = f"{ev.amount} {rate.unit} at {rate.notation} = {billed} {rate.unit}: " + \
+                   ", ".join(f"{take} {rate.unit} from {name}" for name, take, _, _ in used)
+            if remaining:
+                text += f", {remaining} {rate.unit} x {rate.price} {self.currency}/{rate.per_label}"
+            if rate.flat:
+                text += f" + {rate.flat} {self.currency} per event"
+        return tuple(passes), amount, f"{ev.service} from {used[0][0]}", used[0][3], facts, text
+
+
+def install(engine) -> None:
+    """Expose `engine.passes`; let `Tick` events expire passes."""
+    engine.passes = Passes(engine)
+    engine.on(Tick, engine.passes.on_tick)
