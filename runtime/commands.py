@@ -94,6 +94,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{name} is activated.",
         "sr": "{name} je aktiviran.",
     },
+    "quota": {"en": "{name}: {mb} MB left at full speed.",
+              "sr": "{name}: preostalo {mb} MB interneta punom brzinom."},
+    "no_quota": {"en": "You have no active {names}.", "sr": "Nemate aktivan paket: {names}."},
     "unknown_keyword": {
         "en": "Unknown command. Send one of: {keywords}.",
         "sr": "Nepoznata komanda. Pošaljite jednu od: {keywords}.",
@@ -522,9 +525,18 @@ class Commands:
         return world, Done(out.ok, texts, {"pass": name}, out.reason, delegated=out)
 
     def _do_quota(self, world: World, req: Request, lang: str) -> tuple[World, Done]:
-        passes = self._area("passes", "quota", req)
-        out = passes.quota(world, req.msisdn, req.at)
-        return world, Done(out.ok, (), {"passes": req.rule["args"]}, out.reason, delegated=out)
+        out = self._area("passes", "quota", req).quota(world, req.msisdn, req.at)
+        rows = [r for r in out.data.get("passes", ()) if r["pass"] in req.rule["args"]
+                and r["full_speed_kb"] is not None]
+        if not rows:
+            text = self.say("no_quota", lang, names=", ".join(req.rule["args"]))
+            return world, Done(True, (text,), {"full_speed_kb": None}, delegated=out)
+        kb = rows[0]["full_speed_kb"]
+        mb = Decimal(kb) / 1024
+        mb = mb.quantize(Decimal(1)) if kb % 1024 == 0 else mb.quantize(Decimal("0.01"))
+        text = self.say("quota", lang, name=rows[0]["pass"], mb=mb)
+        return world, Done(True, (text,), {"pass": rows[0]["pass"], "full_speed_kb": kb},
+                           delegated=out)
 
     def _family(self, world: World, req: Request, action: str) -> tuple[World, Done]:
         family = self._area("family", "handle", req)
@@ -545,8 +557,9 @@ class Commands:
         """A code parameter's value: a number normalised to E.164 digits, or digits."""
         if p["type"] in ("msisdn", "phone"):
             if not re.fullmatch(p["regex"], raw):
-                raise MalformedNumber(f"`{raw}` is not a phone number ({p['type']}: "
-                                      f"{p['regex']} digits)", number=raw)
+                raise MalformedNumber(f"`{raw}` is not a phone number as a code takes it: "
+                                      "digits only, national (0...) or international (00...)",
+                                      number=raw)
             return numbers.normalise(raw, self.calling)
         if not re.fullmatch(p["regex"], raw):
             raise InvalidEvent(f"`{raw}` is not a {p['type']} number (digits only)", value=raw)
