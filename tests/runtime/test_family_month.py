@@ -363,3 +363,12 @@ def test_rating_prices_a_call_inside_the_group_at_zero(telenor_engine):
     assert out.source == "specs/telenor_rs/family.tariff:29"  # `rule free_in_group`
     entry = world.subscriber(A).ledger[-1]
     assert (entry.kind, entry.amount, entry.quantity, entry.unit) == ("traffic", Money("0", "RSD"), 125, "s")
+
+
+def test_declined_addition_leaves_the_group_as_it_is(family):
+    world, _ = group_of(family, people(A, B, C, E), A, [B, C])
+    world, _ = family.handle(world, A, "family_add", {"members": [national(E)]}, T0)
+    world, out = family.handle(world, E, "family_decline", {}, T0 + timedelta(hours=1))
+    assert {r.to for r in out.replies} == {A, E}
+    world, _ = family.on_month_end(world, END)
+    assert world.get("family").groups[0].members == (A, B, C) and bonus(world, E) == Allowance()
