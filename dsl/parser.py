@@ -8,8 +8,10 @@ every syntax error of a file is reported, not just the first.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,6 +102,19 @@ _builder = _AstBuilder()
 _lock = threading.Lock()
 
 
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: parsing and checking allocate many small objects
+    and no cycles, and collections triggered by the allocation count cost ~40% of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
     """The one LALR parser, with the AST builder inlined (cached on disk by Lark)."""
@@ -131,7 +146,7 @@ def parse(text: str, path: str = "<string>") -> tuple[File, list[Diagnostic]]:
     seen: set[tuple[int, int]] = set()
     while True:
         try:
-            with _lock:
+            with _lock, gc_paused():
                 _builder.file = path
                 items = parser.parse(text)
             return File(path, tuple(i for i in items if i is not None)), diags

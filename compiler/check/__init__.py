@@ -25,7 +25,7 @@ import attrs
 from dsl import ast
 from dsl.ast import Block, File
 from dsl.diagnostics import Diagnostic, Sink, did_you_mean
-from dsl.parser import parse, parse_file
+from dsl.parser import gc_paused, parse, parse_file
 from compiler.check import operator as _operator
 from compiler.check.context import Context
 from compiler.model import Tariff
@@ -87,6 +87,11 @@ def strip_head(block: Block, used: int) -> Block:
 def check_files(files: list[File], operator_dir: str,
                 broken: bool = False) -> tuple[Tariff | None, list[Diagnostic]]:
     """Check the parsed files of one operator (`broken`: some had syntax errors)."""
+    with gc_paused():
+        return _check_files(files, operator_dir, broken)
+
+
+def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Tariff | None, list[Diagnostic]]:
     sink = Sink()
     ctx = Context(sink, operator_dir)
     headers, blocks = [], []
