@@ -410,10 +410,9 @@ class BillEngine:
 
 
 def install(engine) -> None:
-    """Set `engine.bill`; handle MonthEnd unless another area already does."""
+    """Set `engine.bill`; cut the bills at MonthEnd."""
     engine.bill = BillEngine(engine.tables)
-    if MonthEnd not in engine.handlers:
-        engine.on(MonthEnd, lambda w, e, explain: engine.bill.on_month_end(w, e.at, e.msisdn, explain))
+    engine.on(MonthEnd, lambda w, e, explain: engine.bill.on_month_end(w, e.at, e.msisdn, explain))
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -583,13 +583,10 @@ class FamilyEngine:
 
 def install(engine) -> None:
     """Set `engine.family`; add its home hook to runtime.rating (free calls and SMS inside the
-    group); handle Tick and MonthEnd unless another area already does (then that area's
-    dispatch must call `engine.family.on_tick` / `on_month_end`)."""
+    group); handle Tick (invitations expire) and MonthEnd (bonuses expire, fees, changes)."""
     engine.family = FamilyEngine(engine.tables["family"], engine.tables["operator"])
     hooks = getattr(getattr(engine, "rating", None), "home_hooks", None)
     if hooks is not None:
         hooks.append(engine.family.home_usage)
-    if Tick not in engine.handlers:
-        engine.on(Tick, lambda w, e, explain: engine.family.on_tick(w, e.at, e.msisdn))
-    if MonthEnd not in engine.handlers:
-        engine.on(MonthEnd, lambda w, e, explain: engine.family.on_month_end(w, e.at, e.msisdn))
+    engine.on(Tick, lambda w, e, explain: engine.family.on_tick(w, e.at, e.msisdn))
+    engine.on(MonthEnd, lambda w, e, explain: engine.family.on_month_end(w, e.at, e.msisdn))

@@ -191,9 +191,9 @@ def test_karta_expiry(telenor_engine, name, validity):
 def test_tick_expires_passes(telenor_engine):
     w = bought(telenor_engine, "Dnevna karta", "Putni paket 1")
     w, out = telenor_engine.apply(w, Tick(T0 + DAY - SECOND, ME))
-    assert len(w.subscriber(ME).passes) == 2 and out.data["expired"] == {}
+    assert len(w.subscriber(ME).passes) == 2 and out.data["passes"]["expired"] == {}
     w, out = telenor_engine.apply(w, Tick(T0 + DAY))
-    assert out.data["expired"] == {ME: ("Dnevna karta",)}
+    assert out.data["passes"]["expired"] == {ME: ("Dnevna karta",)}
     assert [p.name for p in w.subscriber(ME).passes] == ["Putni paket 1"]
 
 
