@@ -37,81 +37,12 @@ from decimal import Decimal
 
 from runtime import numbers
 from runtime.balance import eligible, fmt_money
+from runtime.commands_texts import PHRASES
 from runtime.errors import (InvalidEvent, MalformedNumber, NotAvailable, Refused, UnknownCode,
                             UnknownCommand)
 from runtime.events import CallNumber, Dial, Outcome, Reply, Sms, Web
 from runtime.money import Money, round_amount
 from runtime.state import Charge, World, frozen_map
-
-# Reply texts per language (a missing language falls back to the operator's default, then
-# English). Telenor answers in sr/en, Azercell in az/en/ru.
-PHRASES: dict[str, dict[str, str]] = {
-    "not_eligible": {
-        "en": "{title} is available to {who} subscribers only.",
-        "sr": "{title} je dostupno samo korisnicima: {who}.",
-        "az": "{title} yalnız {who} abunəçiləri üçündür.",
-        "ru": "{title} доступно только абонентам: {who}.",
-    },
-    "condition": {
-        "en": "{title} works only while your balance is {op} {value}; it is {balance}.",
-        "sr": "{title} možete koristiti samo kada je stanje na računu {op} {value}; sada je {balance}.",
-    },
-    "network": {
-        "en": "{number} is not a {network} number.",
-        "sr": "Broj {number} nije broj mreže {network}.",
-    },
-    "insufficient": {
-        "en": "Your balance {balance} does not cover the price {price}.",
-        "sr": "Stanje na računu {balance} nije dovoljno za cenu {price}.",
-        "az": "Balansınız ({balance}) {price} qiymətini ödəmək üçün kifayət deyil.",
-        "ru": "Вашего баланса {balance} не хватает для оплаты {price}.",
-    },
-    "call_me": {
-        "en": "Your Call Me notice was sent to +{number}.",
-        "sr": "Vaša poruka Pozovi me poslata je na broj +{number}.",
-    },
-    "call_me_notice": {
-        "en": "+{caller} asks you to call back.",
-        "sr": "Korisnik +{caller} Vas moli da ga pozovete.",
-    },
-    "recharged": {
-        "en": "Your account was recharged with {amount}. Your balance is {balance}.",
-        "sr": "Vaš račun je dopunjen iznosom {amount}. Stanje na računu je {balance}.",
-    },
-    "voucher_unknown": {
-        "en": "Voucher {voucher} is not valid.",
-        "sr": "Vaučer {voucher} nije važeći.",
-    },
-    "voucher_used": {
-        "en": "Voucher {voucher} has already been used.",
-        "sr": "Vaučer {voucher} je već iskorišćen.",
-    },
-    "no_option": {
-        "en": "There is no option {answer}. Choose: {options}",
-        "sr": "Opcija {answer} ne postoji. Izaberite: {options}",
-    },
-    "activated": {
-        "en": "{name} is activated.",
-        "sr": "{name} je aktiviran.",
-    },
-    "quota": {"en": "{name}: {mb} MB left at full speed.",
-              "sr": "{name}: preostalo {mb} MB interneta punom brzinom."},
-    "no_quota": {"en": "You have no active {names}.", "sr": "Nemate aktivan paket: {names}."},
-    "unknown_keyword": {
-        "en": "Unknown command. Send one of: {keywords}.",
-        "sr": "Nepoznata komanda. Pošaljite jednu od: {keywords}.",
-        "az": "Naməlum əmr. Bunlardan birini göndərin: {keywords}.",
-        "ru": "Неизвестная команда. Отправьте одну из: {keywords}.",
-    },
-    "usage": {
-        "en": "Write the message as: {pattern}.",
-        "sr": "Pošaljite poruku u obliku: {pattern}.",
-        "az": "Mesajı belə yazın: {pattern}.",
-        "ru": "Напишите сообщение так: {pattern}.",
-    },
-    "blank": {"en": "(an empty message)", "sr": "(prazna poruka)", "az": "(boş mesaj)",
-              "ru": "(пустое сообщение)"},
-}
 
 OPS = {"<": Decimal.__lt__, "<=": Decimal.__le__, ">": Decimal.__gt__, ">=": Decimal.__ge__,
        "=": Decimal.__eq__}
@@ -338,10 +269,13 @@ class Commands:
             return world, self._unknown_keyword(req, lang)
         title = self._title(rule, lang)
         if not eligible(rule, sub):
-            who = ", ".join([self._segment(s, lang) for s in rule["segments"]] + list(rule["plans"]))
-            return world, Done(False, (self.say("not_eligible", lang, title=title, who=who),),
-                        reason=f"{title} is for {who}; {sub.msisdn} is {sub.segment}"
-                               + (f" ({sub.plan})" if sub.plan else ""))
+            who = ", ".join([self._segment(s, lang) for s in rule["segments"]] + [*rule["plans"]])
+            who_en = ", ".join([self._segment(s, "en") for s in rule["segments"]]
+                               + [*rule["plans"]])
+            text = self.say("not_eligible", lang, title=title, who=who)
+            return world, Done(False, (text,), reason=(
+                f"{self._title(rule, 'en')} is for {who_en} subscribers; {sub.msisdn} is "
+                f"{self._segment(sub.segment, 'en')}" + (f" ({sub.plan})" if sub.plan else "")))
         balance = getattr(self.engine, "balance", None)
         window = balance and balance.deferral(req.kind, req.ref, req.at)
         if window:
@@ -355,12 +289,11 @@ class Commands:
                                    source=cond["source"])
             value = Money(cond["amount"], cond["currency"])
             if not OPS[cond["op"]](sub.balance.amount, value.amount):
-                return world, Done(False, (self.say("condition", lang, title=title, op=cond["op"],
-                                             value=self.fmt(value),
-                                             balance=self.fmt(sub.balance)),),
-                            {"condition": cond["source"]},
-                            reason=f"{req.ref} works only while balance {cond['op']} {value}; "
-                                   f"the balance is {sub.balance}")
+                text = self.say("condition", lang, title=title, op=cond["op"],
+                                value=self.fmt(value), balance=self.fmt(sub.balance))
+                return world, Done(False, (text,), {"condition": cond["source"]}, reason=(
+                    f"{req.ref} works only while balance {cond['op']} {value}; the balance is "
+                    f"{sub.balance}"))
         if rule.get("network"):
             return world, self._check_network(req, lang)
         return world, None
