@@ -56,6 +56,67 @@ class Charge:
     unit: str = ""
 
 
+class Ledger:
+    """An immutable, append-only sequence of charges. `ledger + (charge,)` is O(1): the new
+    ledger shares the old one, so rating a long stream of events does not copy the history.
+
+    >>> a = Ledger() + ("first",)
+    >>> b = a + ("second",)
+    >>> list(a), list(b), len(b), b[-1], b == ("first", "second")
+    (['first'], ['first', 'second'], 2, 'second', True)
+    """
+
+    __slots__ = ("_last", "_prev", "_len", "_items")
+
+    def __init__(self, items=()) -> None:
+        # A node holds its last item and the ledger before it; the chain ends at an empty
+        # ledger (whose `_items` is ()), built fresh so that this node never links to itself.
+        root = Ledger.__new__(Ledger)
+        root._last, root._prev, root._len, root._items = None, None, 0, ()
+        node = root + tuple(items)
+        self._last, self._prev, self._len, self._items = node._last, node._prev, node._len, node._items
+
+    def __add__(self, items) -> Ledger:
+        node = self
+        for item in items:
+            new = Ledger.__new__(Ledger)
+            new._last, new._prev, new._len, new._items = item, node, node._len + 1, None
+            node = new
+        return node
+
+    def _tuple(self) -> tuple:
+        if self._items is None:
+            out, node = [], self
+            while node._items is None:  # back to the empty ledger or a materialised ancestor
+                out.append(node._last)
+                node = node._prev
+            self._items = node._items + tuple(reversed(out))
+        return self._items
+
+    def __iter__(self):
+        return iter(self._tuple())
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, i):
+        return self._tuple()[i]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Ledger | tuple):
+            return len(self) == len(other) and self._tuple() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return f"Ledger({self._tuple()!r})"
+
+
+EMPTY_LEDGER = Ledger()
+
+
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     """One line (MSISDN) and what the tariff needs to know about it.
@@ -74,10 +135,14 @@ class Subscriber:
     package: Allowance = Allowance()
     passes: tuple[ActivePass, ...] = ()
     bonus: Allowance = Allowance()
-    ledger: tuple[Charge, ...] = ()
+    ledger: Ledger = EMPTY_LEDGER
     suspended: bool = False
     previous_balance: Money | None = None  # carried to the next bill: + unpaid, - overpaid
     grants: tuple[str, ...] = ()  # numbers allowed to see this line's balance
+
+    def __post_init__(self) -> None:
+        if type(self.ledger) is not Ledger:
+            object.__setattr__(self, "ledger", Ledger(self.ledger))
 
     def with_(self, **changes) -> Subscriber:
         return replace(self, **changes)
