@@ -13,24 +13,21 @@ against spec prefixes written as "+38263".
 
 from __future__ import annotations
 
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
 from runtime.errors import MalformedNumber
 
-# E.164 calling code -> ISO 3166 country. Shared codes (1: NANP, 7: Russia and Kazakhstan)
-# map to their largest member; the runtime only needs the country to tell a destination
-# named by a price list (RS, ME, MK, BA...) from "other countries".
+# E.164 calling code -> ISO 3166 country, and back, from libphonenumber's metadata (the
+# `phonenumbers` package) rather than a hand-kept list. A code shared by several countries
+# (1: NANP, 7: Russia and Kazakhstan) maps to its main country; the runtime only needs the
+# country to tell a destination named by a price list (RS, ME, MK, BA...) from "other
+# countries". Non-geographic codes ("001": satellite, international services) map to nothing.
 CALLING_CODES: dict[str, str] = {
-    "1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE",
-    "33": "FR", "34": "ES", "36": "HU", "39": "IT", "40": "RO", "41": "CH", "43": "AT",
-    "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE", "55": "BR",
-    "61": "AU", "81": "JP", "86": "CN", "90": "TR", "91": "IN", "350": "GI", "351": "PT",
-    "352": "LU", "353": "IE", "354": "IS", "355": "AL", "356": "MT", "357": "CY", "358": "FI",
-    "359": "BG", "370": "LT", "371": "LV", "372": "EE", "373": "MD", "374": "AM", "375": "BY",
-    "376": "AD", "377": "MC", "378": "SM", "380": "UA", "381": "RS", "382": "ME", "383": "XK",
-    "385": "HR", "386": "SI", "387": "BA", "389": "MK", "420": "CZ", "421": "SK", "423": "LI",
-    "971": "AE", "972": "IL", "994": "AZ", "995": "GE", "998": "UZ",
-}
-# ISO country -> calling code (the operator's own country reads national numbers).
-COUNTRY_CODES: dict[str, str] = {iso: code for code, iso in CALLING_CODES.items()}
+    str(code): regions[0] for code, regions in COUNTRY_CODE_TO_REGION_CODE.items()
+    if regions and regions[0] != "001"}
+COUNTRY_CODES: dict[str, str] = {
+    region: str(code) for code, regions in COUNTRY_CODE_TO_REGION_CODE.items()
+    for region in regions if region != "001"}
 
 _SEPARATORS = str.maketrans("", "", " -./()\u00a0")
 
