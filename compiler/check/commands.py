@@ -301,7 +301,6 @@ def _walk(ctx: Context, block: Block, what: str, common: _Common, stmts=None, on
 # -- code ------------------------------------------------------------------------------------
 
 def declare_code(block: Block, ctx: Context) -> None:
-    _state(ctx)
     if block.args and block.args[0].kind == ast.CODE:
         ctx.declare(CODE, block.args[0].text, block.args[0].span)
     for s in block.stmts("variant"):
@@ -439,7 +438,6 @@ def _sms_head(ctx: Context, block: Block):
 
 
 def declare_sms(block: Block, ctx: Context) -> None:
-    _state(ctx)
     try:
         number, _, atom, _, keyword, params = _sms_head(ctx, block)
     except DiagnosticError:  # reported by build_sms
@@ -467,7 +465,6 @@ def _require_service_number(ctx: Context, number: str, span: Span) -> None:
 
 
 def declare_call(block: Block, ctx: Context) -> None:
-    _state(ctx)
     if block.args and block.args[0].kind == ast.NUMBER:
         ctx.declare(CALL, block.args[0].text, block.args[0].span)
 
@@ -484,7 +481,6 @@ def build_call(block: Block, ctx: Context) -> None:
 
 
 def declare_web(block: Block, ctx: Context) -> None:
-    _state(ctx)
     if block.args and block.args[0].kind == ast.STRING:
         ctx.declare(WEB, block.args[0].value, block.args[0].span)
 
@@ -502,7 +498,6 @@ def build_web(block: Block, ctx: Context) -> None:
 
 
 def declare_service_number(block: Block, ctx: Context) -> None:
-    _state(ctx)
     if block.args and block.args[0].kind == ast.NUMBER:
         ctx.declare(SERVICE_NUMBER, block.args[0].text, block.args[0].span)
 
