@@ -54,7 +54,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "activated": {
         "en": "{name} is activated.",
-        "sr": "{name} je aktiviran.",
+        "sr": "Aktiviran je paket {name}.",
     },
     "quota": {"en": "{name}: {mb} MB left at full speed.",
               "sr": "{name}: preostalo {mb} MB interneta punom brzinom."},
