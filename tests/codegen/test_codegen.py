@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from datetime import datetime, timezone
+
 from compiler import build
 from compiler.check import check_text
 from compiler.gen_python import module_source, py_literal
+from runtime.events import Dial
+from runtime.state import Subscriber, world_of
 
 ROOT = Path(__file__).parents[2]
 
@@ -45,6 +49,15 @@ segment postpaid {{
   name sr {q(texts[2])} en {q(texts[3])}
   plans {plans}
 }}
+
+code *100# {{
+  title en {q(texts[1])}
+  for postpaid
+  action status
+  reply ussd
+  text sr {q(texts[5])} en {q(texts[6])}
+  price free
+}}
 '''
 
 
@@ -69,6 +82,11 @@ def test_hostile_texts_compile_and_come_back_unchanged() -> None:
     found = set(strings_in(namespace["TABLES"]))
     for text in HOSTILE:
         assert text in found, text
+    # the module works, and a reply text comes back exactly as the spec wrote it
+    world = world_of(Subscriber("381631234567", "postpaid", language="en"))
+    at = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+    _, outcome = namespace["apply"](world, Dial("381631234567", at, "*100#"))
+    assert outcome.ok and [r.text for r in outcome.replies] == [HOSTILE[6]]
 
 
 def test_py_literal_refuses_floats_and_objects() -> None:
