@@ -7,8 +7,9 @@ An operator is a folder of `.tariff` files (or a single file). Checking runs:
 2. `declare`: every block records the names it introduces, so references resolve in any
    order and across files;
 3. `build`: every block becomes model objects, each carrying its source span;
-4. cross-checks: each module's `CHECKS` (conflicts between codes, prose that mentions
-   undeclared codes, passes and codes that disagree...), then any registered in `ctx.later`.
+4. what builds deferred until every block is built (`ctx.later`), then each module's
+   `CHECKS`: conflicts between codes, prose that mentions undeclared codes, passes and codes
+   that disagree, one family promotion and one bill per operator...
 
 Each top-level keyword is handled by one module (`HANDLERS` maps a head such as
 `roaming prices` to its declare and build functions). Every mistake is reported, sorted by
@@ -135,10 +136,10 @@ def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Ta
             ctx.guard(declare, block, ctx)
     for head, block in blocks:
         ctx.guard(HANDLERS[head][1], block, ctx)
+    for check in ctx.later:  # the parts of builds that wait for every block
+        ctx.guard(check)
     for module_check in CHECKS:
         ctx.guard(module_check, ctx)
-    for check in ctx.later:
-        ctx.guard(check)
     if op is None:
         return None, sink.sorted()
     fields = {k: tuple(v) for k, v in ctx.out.items()}

@@ -282,3 +282,15 @@ def categories(ctx: Context, block: Block) -> list[Category]:
 HANDLERS = {
     "bill": (None, build_bill),
 }
+
+
+def _one_bill(ctx: Context) -> None:
+    """A subscriber gets one monthly bill: one layout per operator."""
+    bills = ctx.out["bills"]
+    for extra in bills[1:]:
+        ctx.error("T0711", f"a second bill layout `{extra.name}`", extra.span,
+                  "the operator already has one", help="keep one `bill` block per operator",
+                  notes=[f"the first is `{bills[0].name}` at {bills[0].span.file}:{bills[0].span.line}"])
+
+
+CHECKS = [_one_bill]

@@ -341,3 +341,15 @@ def cross_check(ctx: Context, family: Family, members_span: Span) -> None:
 HANDLERS = {
     "family": (declare_family, build_family),
 }
+
+
+def _one_family(ctx: Context) -> None:
+    """The SMS commands to a service number do not say which promotion they mean: one per operator."""
+    families = ctx.out["families"]
+    for extra in families[1:]:
+        ctx.error("T0611", f"a second family promotion `{extra.name}`", extra.span,
+                  "the operator already has one", help="keep one `family` block per operator",
+                  notes=[f"the first is `{families[0].name}` at {families[0].span.file}:{families[0].span.line}"])
+
+
+CHECKS = [_one_family]
