@@ -44,7 +44,7 @@ Rules, in the order applied (docs/runtime/rating.md says the same, with the seed
 from __future__ import annotations
 
 from dataclasses import fields
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, Inexact
 from types import MappingProxyType
 from typing import Callable, NamedTuple
 
@@ -62,6 +62,7 @@ SPECIFICITY = ("networks", "countries", "other countries", "any")
 # A price's `per` -> how many units of the event's quantity it is for (None: flat per event).
 PER_UNITS = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1, "call": None, "mms": None}
 _SERVICES = frozenset(SERVICES)
+_EXACT = Context(prec=28, traps=[Inexact])  # a division that must not round
 
 HomeHook = Callable[[World, object, Usage, "str | None", bool], "tuple[World, Outcome] | None"]
 
@@ -136,10 +137,17 @@ def rest_amount(rate: Rate, units: int) -> Decimal:
 
 
 def _exact_block(price: Decimal, next_: int, per: int) -> Decimal | None:
-    """The price of one `next` block when it is exact (119.90/min, 60 s: 119.90), else None."""
-    whole = price * next_
-    block = whole / per
-    return block if block * per == whole else None
+    """The price of one `next` block when it is exact (119.90/min, 60 s: 119.90), else None
+    (119.90/min, 1 s: 1.99833...; multiplying that back by 60 would round to 119.90 in 28
+    digits and hide the inexactness, so the division itself must be exact).
+
+    >>> _exact_block(Decimal("119.90"), 60, 60), _exact_block(Decimal("119.90"), 1, 60)
+    (Decimal('119.90'), None)
+    """
+    try:
+        return _EXACT.divide(price * next_, per)
+    except Inexact:
+        return None
 
 
 def _per(price: dict, service: str) -> tuple[int | None, str]:
