@@ -6,6 +6,7 @@ import sys
 
 BENCHMARKS = {
     "parse": "benchmarks.parse",
+    "rating": "benchmarks.rating",
 }
 
 
