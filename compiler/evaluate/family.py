@@ -1,0 +1,692 @@
+"""The family-group promotion (Telenor Porodica, seed 003), read from the model's `Family`.
+
+The meaning is docs/runtime/family.md. The state is `world.extra["family"]`, a
+`runtime.family_state.FamilyState` (the shared state type; its helper methods are not used
+here). Requests come from the commands area (`evaluator.family.handle(world, msisdn,
+"family_create", {"members": (...)}, at)`); rating asks `home_usage` whether a national call or
+SMS is free inside a group; `Tick` expires invitations and `MonthEnd` closes the month.
+
+Every request first closes the months that passed since the state's open month and expires
+invitations older than their validity, then applies its rule. A refusal is an outcome with
+`ok=False`, the rule that refused, its reason in English and a reply in the subscriber's
+language. Reply wording is `runtime.family_texts.TEXTS` (data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from zoneinfo import ZoneInfo
+
+from compiler.lower import cite
+from runtime.errors import InvalidEvent, OutOfOrder
+from runtime.events import MonthEnd, Outcome, Reply, Tick
+from runtime.family_state import Change, FamilyState, Group, Invitation  # state types only
+from runtime.family_texts import MONTHS_EN, REFUSED, TEXTS  # reply wording (data)
+from runtime.money import Money
+from runtime.numbers import COUNTRY_CODES, normalise
+from runtime.state import Allowance, Charge, Subscriber, World
+
+MB = 1024
+OPEN = ("pending", "on_hold")  # invitations that can still be answered
+ACTIONS = ("create", "accept", "decline", "exit", "add", "cancel", "transfer", "status")
+USAGE_ITEM = {"outgoing call": "national outgoing call", "sms": "sms"}
+PLUS = ("msisdn", "to", "sender", "initiator")  # text values that are numbers: shown with +
+
+
+def handlers(evaluator) -> dict:
+    t = evaluator.tariff
+    if not t.families:
+        return {}
+    fam = FamilyArea(evaluator)
+    evaluator.family = fam
+    hooks = getattr(getattr(evaluator, "rating", None), "home_hooks", None)
+    if hooks is not None:
+        hooks.append(fam.home_usage)
+    return {Tick: lambda w, e, explain: fam.on_tick(w, e.at, e.msisdn),
+            MonthEnd: lambda w, e, explain: fam.on_month_end(w, e.at, e.msisdn)}
+
+
+# -- months, bonus, texts ------------------------------------------------------------------------
+
+def month_of(at: datetime, tz: ZoneInfo) -> str:
+    local = at.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def month_after(month: str) -> str:
+    year, m = int(month[:4]), int(month[5:])
+    return f"{year + 1:04d}-01" if m == 12 else f"{year:04d}-{m + 1:02d}"
+
+
+def share(units: int | None, percent: Decimal) -> int | None:
+    """`percent` % of whole units, rounded down (the seed has no rule for fractions)."""
+    return None if units is None else int((units * percent / 100).to_integral_value(ROUND_FLOOR))
+
+
+def bonus_of(package: Allowance, percent: Decimal, on: tuple[str, ...]) -> Allowance:
+    """The bonus: `percent` % of the package's national minutes, SMS and MB (whole units)."""
+    minutes = share(package.seconds // 60, percent) if (
+        package.seconds is not None and "national minutes" in on) else None
+    sms = share(package.sms, percent) if "sms" in on else None
+    mb = share(package.kb // MB, percent) if package.kb is not None and "data" in on else None
+    return Allowance(seconds=None if minutes is None else minutes * 60, sms=sms,
+                     kb=None if mb is None else mb * MB)
+
+
+def as_data(a: Allowance) -> dict:
+    return {"seconds": a.seconds, "sms": a.sms, "kb": a.kb}
+
+
+def wording(lang: str, key: str, name: str, **kw) -> str:
+    """A reply text: Serbian or English; months read as a date, numbers with +."""
+    sr = lang == "sr"
+    if isinstance(kw.get("why"), tuple):
+        why, who = kw["why"]
+        kw["why"] = wording(lang, "why_" + why, name, msisdn=who or "")
+    if "month" in kw:
+        year, m = int(kw["month"][:4]), int(kw["month"][5:])
+        kw["month"] = f"01.{m:02d}.{year}." if sr else f"1 {MONTHS_EN[m - 1]} {year}"
+    for k in PLUS:
+        if kw.get(k):
+            kw[k] = "+" + kw[k]
+    return TEXTS[key][0 if sr else 1].format(name=name, **kw)
+
+
+def refused_wording(lang: str, key: str, name: str, **kw) -> str:
+    reason = wording(lang, key, name, **kw).rstrip(".")
+    return REFUSED[0 if lang == "sr" else 1].format(reason=reason)
+
+
+# -- queries on the state --------------------------------------------------------------------------
+
+def open_invitations(st: FamilyState, msisdn: str) -> list[Invitation]:
+    return [i for i in st.invitations if i.to == msisdn and i.status in OPEN]
+
+
+def group_by_id(st: FamilyState, gid: str) -> Group:
+    return next(g for g in st.groups if g.id == gid)
+
+
+def active_group(st: FamilyState, msisdn: str) -> Group | None:
+    return next((g for g in st.groups if g.status == "active" and msisdn in g.members), None)
+
+
+def pending_group(st: FamilyState, msisdn: str) -> Group | None:
+    """The group in preparation that `msisdn` initiated, or was invited to and has not left."""
+    for g in st.groups:
+        if g.status != "pending" or msisdn not in g.members:
+            continue
+        if g.initiator == msisdn or any(i.group == g.id and i.to == msisdn
+                                        and i.status in (*OPEN, "accepted")
+                                        for i in st.invitations):
+            return g
+    return None
+
+
+def members_next_month(st: FamilyState, g: Group) -> tuple[str, ...]:
+    leaving = {c.msisdn for c in st.changes if c.group == g.id and c.kind == "exit"}
+    joining = tuple(c.msisdn for c in st.changes if c.group == g.id and c.kind == "add")
+    return tuple(m for m in g.members if m not in leaving) + joining
+
+
+class Request:
+    """One request being applied: the world and family state so far, replies, events, fees."""
+
+    def __init__(self, fam: FamilyArea, world: World, at: datetime) -> None:
+        self.fam, self.world, self.at = fam, world, at
+        self.st: FamilyState = world.get("family") or FamilyState()
+        self.replies: list[Reply] = []
+        self.events: list[dict] = []
+        self.fees: list[dict] = []
+
+    def tell(self, msisdn: str, key: str, /, refusal: bool = False, **kw) -> None:
+        sub = self.world.subscribers.get(msisdn)
+        lang = sub.language if sub is not None and sub.language in ("sr", "en") \
+            else self.fam.languages[0]
+        say = refused_wording if refusal else wording
+        self.replies.append(Reply("sms", say(lang, key, self.fam.name, **kw), msisdn))
+
+    def state(self, **changes) -> None:
+        self.st = replace(self.st, **changes)
+
+    def put_group(self, g: Group) -> None:
+        self.state(groups=tuple(g if x.id == g.id else x for x in self.st.groups))
+
+    def put_invitation(self, old: Invitation, **changes) -> Invitation:
+        new = replace(old, **changes)
+        self.state(invitations=tuple(new if i is old else i for i in self.st.invitations))
+        return new
+
+    def sub(self, msisdn: str) -> Subscriber:
+        return self.world.subscriber(msisdn)
+
+    def put(self, sub: Subscriber) -> None:
+        self.world = self.world.with_subscriber(sub)
+
+
+class FamilyArea:
+    """`evaluator.family`: the state machine of the tariff's family promotion."""
+
+    def __init__(self, evaluator) -> None:
+        t = evaluator.tariff
+        self.f = f = t.families[0]
+        self.name = f.name
+        self.tz = ZoneInfo(t.operator.timezone)
+        self.languages = t.operator.languages
+        self.fee = Money(f.fee.amount, f.fee.currency)
+        self.validity = timedelta(seconds=f.invitation_seconds or 10**9)
+        self.calling = COUNTRY_CODES[t.operator.country]
+        self.counts = {c.action: (p.min, p.max) for c in t.sms_commands
+                       if c.action in ("family_create", "family_add")
+                       for p in c.params if p.type == "msisdn"}
+
+    def number(self, text: str) -> str:
+        return normalise(text, self.calling)
+
+    def source(self, rule_id: str) -> str:
+        rule = self.f.rule(rule_id)
+        return cite(rule.span if rule is not None else self.f.span)
+
+    def month(self, at: datetime) -> str:
+        return month_of(at, self.tz)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def handle(self, world: World, msisdn: str, action: str, args: dict, at: datetime,
+               explain: bool = False) -> tuple[World, Outcome]:
+        if not isinstance(at, datetime) or at.tzinfo is None:
+            raise InvalidEvent("a family request's time must be a timezone-aware datetime", at=at)
+        short = action.removeprefix("family_")
+        if not action.startswith("family_") or short not in ACTIONS:
+            raise InvalidEvent(f"{action!r} is not a family action", action=action)
+        sub = world.subscriber(msisdn)
+        if sub.activated is not None and at < sub.activated:
+            raise OutOfOrder(f"{msisdn} is not active yet at {at.isoformat()}", msisdn=msisdn)
+        req = Request(self, world, at)
+        self._catch_up(req)
+        refusal = getattr(self, "_" + short)(req, msisdn, args or {}, explain)
+        return self._outcome(req, msisdn, action, refusal, explain)
+
+    def _outcome(self, req: Request, msisdn: str | None, action: str, refusal, explain: bool,
+                 rule: str = "") -> tuple[World, Outcome]:
+        world = req.world.with_extra("family", req.st)
+        data = {"action": action, "month": req.st.month, "events": tuple(req.events),
+                "fees": tuple(req.fees)}
+        if msisdn is not None:
+            data["group"] = self._group_data(req.st, msisdn)
+            data["bonus"] = as_data(self.bonus_left(world, msisdn))
+        own = Money.zero(self.fee.currency)
+        for fee in req.fees:
+            if fee["msisdn"] == msisdn:
+                own = own + self.fee
+        if refusal is not None:
+            key, rule, kw = refusal
+            req.tell(msisdn, key, refusal=True, **kw)
+            return world, Outcome(msisdn, ok=False, charge=own, replies=tuple(req.replies),
+                                  rule=rule, source=self.source(rule),
+                                  reason=wording("en", key, self.name, **kw), data=data)
+        if not rule:
+            rule = req.events[-1]["rule"] if req.events else ""
+        arithmetic = "; ".join(e["arithmetic"] for e in req.events
+                               if e.get("arithmetic")) if explain else ""
+        return world, Outcome(msisdn, charge=own, replies=tuple(req.replies), rule=rule,
+                              source=self.source(rule), arithmetic=arithmetic, data=data)
+
+    def _create(self, req: Request, msisdn: str, args: dict, explain: bool):
+        why = self._ineligible(req.world, msisdn)
+        if why:
+            return why
+        invited = [self.number(n) for n in args.get("members", ())]
+        f = self.f
+        lo, hi = self.counts.get("family_create", (1, f.max_members - 1))
+        lo, hi = max(lo, f.min_members - 1), min(hi, f.max_members - 1)
+        if not lo <= len(invited) <= hi:
+            return "count", "invitation_24h", {"lo": lo, "hi": hi}
+        if len(set(invited)) != len(invited) or msisdn in invited:
+            return "duplicate", "invitation_24h", {}
+        month = self.month(req.at)
+        if self._in_group(req.st, msisdn, month):
+            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        if self._busy(req.st, msisdn):
+            return "busy_self", "first_invitation_on_hold", {}
+        for n in invited:
+            if n not in req.world.subscribers or self._ineligible(req.world, n):
+                return "invitee_not_eligible", "natural_person", {"msisdn": n}
+            if self._in_group(req.st, n, month):
+                return "one_group", "one_group_per_month", {"msisdn": n}
+        g = Group(f"F{req.st.next_id}", msisdn, (msisdn, *invited), req.at)
+        busy = [n for n in invited if self._busy(req.st, n)]
+        req.state(groups=req.st.groups + (g,), next_id=req.st.next_id + 1)
+        for n in invited:
+            if n in busy:  # the first invitation stays, on hold; this one is declined
+                for old in open_invitations(req.st, n):
+                    req.put_invitation(old, status="on_hold")
+            status = "auto_declined" if n in busy else "pending"
+            req.state(invitations=req.st.invitations + (Invitation(g.id, msisdn, n, req.at,
+                                                                   status=status),))
+        if busy:
+            self._not_created(req, g, "auto_declined", "first_invitation_on_hold", who=busy[0])
+            return "not_created", "first_invitation_on_hold", {"why": ("auto_declined", busy[0])}
+        for n in invited:
+            req.tell(n, "invited", initiator=msisdn)
+        req.tell(msisdn, "invitations_sent", numbers=", ".join("+" + n for n in invited))
+        req.events.append({"event": "invited", "group": g.id, "to": tuple(invited),
+                           "rule": "invitation_24h"})
+        return None
+
+    def _accept(self, req: Request, msisdn: str, args: dict, explain: bool):
+        inv = self._answerable(req, msisdn)
+        if not isinstance(inv, Invitation):
+            return inv
+        why = self._ineligible(req.world, msisdn)
+        if why:
+            return why
+        month = self.month(req.at)
+        target = month if inv.kind == "create" else month_after(month)
+        if self._in_group(req.st, msisdn, target, leaving_ok=inv.kind == "add"):
+            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        inv = req.put_invitation(inv, status="accepted")
+        g = group_by_id(req.st, inv.group)
+        if inv.kind == "add":
+            req.state(changes=req.st.changes + (Change(g.id, "add", msisdn, req.at, target),))
+            for m in members_next_month(req.st, g):
+                req.tell(m, "joins", msisdn=msisdn, month=target)
+            req.events.append({"event": "add_accepted", "group": g.id, "msisdn": msisdn,
+                               "month": target, "rule": "changes_next_month"})
+            return None
+        waiting = [i.to for i in req.st.invitations if i.group == g.id and i.status != "accepted"]
+        if waiting:
+            req.tell(msisdn, "accepted_waiting", numbers=", ".join("+" + n for n in waiting))
+            req.events.append({"event": "accepted", "group": g.id, "waiting": tuple(waiting),
+                               "rule": "invitation_24h"})
+            return None
+        self._created(req, replace(g, status="active", created=req.at, month=month), explain)
+        return None
+
+    def _decline(self, req: Request, msisdn: str, args: dict, explain: bool):
+        inv = self._answerable(req, msisdn)
+        if not isinstance(inv, Invitation):
+            return inv
+        inv = req.put_invitation(inv, status="declined")
+        g = group_by_id(req.st, inv.group)
+        if inv.kind == "create":
+            self._not_created(req, g, "declined", "invitation_24h", who=msisdn)
+            return None
+        for m in (g.initiator, msisdn):
+            req.tell(m, "add_failed", msisdn=msisdn, why=("declined", msisdn))
+        req.events.append({"event": "add_declined", "group": g.id, "msisdn": msisdn,
+                           "rule": "invitation_24h"})
+        return None
+
+    def _cancel(self, req: Request, msisdn: str, args: dict, explain: bool):
+        g = next((g for g in req.st.groups if g.status == "pending" and g.initiator == msisdn),
+                 None)
+        if g is None:
+            return "no_pending", "invitation_24h", {}
+        self._not_created(req, g, "cancelled", "invitation_24h", who=msisdn)
+        return None
+
+    def _exit(self, req: Request, msisdn: str, args: dict, explain: bool):
+        g = active_group(req.st, msisdn)
+        if g is None:
+            return "not_member", "changes_next_month", {}
+        nxt = month_after(self.month(req.at))
+        if any(c.group == g.id and c.kind == "exit" and c.msisdn == msisdn
+               for c in req.st.changes):
+            return "already_leaving", "changes_next_month", {"month": nxt}
+        req.state(changes=req.st.changes + (Change(g.id, "exit", msisdn, req.at, nxt),))
+        rest = members_next_month(req.st, g)
+        req.tell(msisdn, "leaving", month=nxt)
+        for m in rest:
+            req.tell(m, "member_leaving", msisdn=msisdn, month=nxt)
+        if len(rest) < self.f.min_members:
+            for m in g.members:
+                req.tell(m, "will_end", month=nxt, min=self.f.min_members)
+        req.events.append({"event": "exit_scheduled", "group": g.id, "msisdn": msisdn,
+                           "month": nxt, "next_members": tuple(rest),
+                           "rule": "changes_next_month"})
+        return None
+
+    def _add(self, req: Request, msisdn: str, args: dict, explain: bool):
+        g = active_group(req.st, msisdn)
+        if g is None:
+            return "not_member", "changes_next_month", {}
+        if g.initiator != msisdn:
+            return "not_initiator", "changes_next_month", {"initiator": g.initiator}
+        new = [self.number(n) for n in args.get("members", ())]
+        lo, hi = self.counts.get("family_add", (1, self.f.max_members - 1))
+        if not lo <= len(new) <= hi or len(set(new)) != len(new):
+            return "count", "changes_next_month", {"lo": lo, "hi": hi}
+        invited = [i.to for i in req.st.invitations
+                   if i.group == g.id and i.kind == "add" and i.status in OPEN]
+        if len(members_next_month(req.st, g)) + len(invited) + len(new) > self.f.max_members:
+            return "too_many", "changes_next_month", {"max": self.f.max_members}
+        nxt = month_after(self.month(req.at))
+        for n in new:
+            if n in g.members or n in invited:
+                return "already_member", "changes_next_month", {"msisdn": n}
+            if n not in req.world.subscribers or self._ineligible(req.world, n):
+                return "invitee_not_eligible", "natural_person", {"msisdn": n}
+            if self._in_group(req.st, n, nxt, leaving_ok=True):
+                return "one_group", "one_group_per_month", {"msisdn": n}
+        for n in new:
+            busy = self._busy(req.st, n)
+            if busy:
+                for old in open_invitations(req.st, n):
+                    req.put_invitation(old, status="on_hold")
+            req.state(invitations=req.st.invitations + (Invitation(
+                g.id, msisdn, n, req.at, "add", "auto_declined" if busy else "pending"),))
+            if busy:
+                req.tell(msisdn, "add_failed", msisdn=n, why=("auto_declined", n))
+            else:
+                req.tell(n, "invited_add", initiator=msisdn, month=nxt)
+        req.events.append({"event": "add_invited", "group": g.id, "to": tuple(new), "month": nxt,
+                           "rule": "changes_next_month"})
+        return None
+
+    def _transfer(self, req: Request, msisdn: str, args: dict, explain: bool):
+        mb, to = args.get("amount_mb"), self.number(args.get("to", ""))
+        if type(mb) is not int:
+            raise InvalidEvent(f"a transfer's amount must be a whole number of MB, not {mb!r}")
+        f = self.f
+        if f.transfer_step_kb is None:
+            return "no_transfer", "transfer_bonus_only", {}
+        g = self._benefit_group(req.st, msisdn, req.at)
+        if g is None:
+            return "not_member", "transfer_bonus_only", {}
+        if mb < f.transfer_min_kb // MB:
+            return "transfer_min", "transfer_bonus_only", {"min": f.transfer_min_kb // MB}
+        if mb % (f.transfer_step_kb // MB):
+            return "transfer_step", "transfer_bonus_only", {"step": f.transfer_step_kb // MB}
+        if to == msisdn:
+            return "transfer_self", "transfer_bonus_only", {}
+        if to not in g.members:
+            return "transfer_not_member", "transfer_bonus_only", {"msisdn": to}
+        sender = req.sub(msisdn)
+        if sender.suspended:
+            return "suspended", "suspension", {}
+        left = sender.bonus.kb or 0
+        if mb * MB > left:
+            return "transfer_too_much", "transfer_bonus_only", {"left": left // MB}
+        req.put(sender.with_(bonus=replace(sender.bonus, kb=left - mb * MB)))
+        rcpt = req.sub(to)
+        req.put(rcpt.with_(bonus=replace(rcpt.bonus, kb=(rcpt.bonus.kb or 0) + mb * MB)))
+        rest = (left - mb * MB) // MB
+        req.tell(msisdn, "transfer_sent", mb=mb, to=to, left=rest)
+        req.tell(to, "transfer_received", mb=mb, sender=msisdn)
+        req.events.append({"event": "transferred", "from": msisdn, "to": to, "kb": mb * MB,
+                           "rule": "transfer_bonus_only",
+                           "arithmetic": f"bonus data {left // MB} MB - {mb} MB = {rest} MB left; "
+                                         f"{to} receives {mb} MB valid to the end of the month"})
+        return None
+
+    def _status(self, req: Request, msisdn: str, args: dict, explain: bool):
+        g = self._benefit_group(req.st, msisdn, req.at)
+        if g is not None:
+            b = self.bonus_left(req.world, msisdn)
+            req.tell(msisdn, "status", size=len(g.members),
+                     members=", ".join("+" + m for m in g.members),
+                     percent=self.f.percent_for(len(g.members)), min=(b.seconds or 0) // 60,
+                     sms=b.sms or 0, mb=(b.kb or 0) // MB)
+        elif (p := pending_group(req.st, msisdn)) is not None:
+            waiting = [i.to for i in req.st.invitations if i.group == p.id and i.status in OPEN]
+            req.tell(msisdn, "status_pending", numbers=", ".join("+" + n for n in waiting))
+        else:
+            req.tell(msisdn, "status_none")
+        req.events.append({"event": "status", "rule": "bonus_in_full"})
+        return None
+
+    # -- transitions ---------------------------------------------------------------------------
+
+    def _created(self, req: Request, g: Group, explain: bool) -> None:
+        """Everybody accepted: bonus in full whatever the day, the month's fee, membership."""
+        req.put_group(g)
+        percent = self.f.percent_for(len(g.members))
+        for m in g.members:
+            sub = req.sub(m)
+            bonus = bonus_of(sub.package, percent, self.f.bonus_on)
+            req.put(sub.with_(bonus=bonus))
+            self._fee(req, m, g.month, g.created)
+            req.state(history=req.st.history + ((m, g.month, g.id),))
+            req.tell(m, "created", size=len(g.members), percent=percent)
+            req.events.append({"event": "bonus", "msisdn": m, "group": g.id,
+                               "percent": str(percent), "bonus": as_data(bonus),
+                               "rule": "bonus_in_full",
+                               "arithmetic": self._bonus_text(m, sub.package, percent, bonus)
+                               if explain else ""})
+        req.events.append({"event": "created", "group": g.id, "members": g.members,
+                           "month": g.month, "rule": "bonus_in_full"})
+
+    @staticmethod
+    def _bonus_text(msisdn: str, package: Allowance, percent: Decimal, bonus: Allowance) -> str:
+        def item(units, got, unit):
+            return "no " + unit if units is None else f"{units} {unit} x {percent} % = {got} {unit}"
+        minutes = None if package.seconds is None else package.seconds // 60
+        mb = None if package.kb is None else package.kb // MB
+        return (f"{msisdn}: "
+                + ", ".join((item(minutes, None if bonus.seconds is None else bonus.seconds // 60,
+                                  "min"),
+                             item(package.sms, bonus.sms, "SMS"),
+                             item(mb, None if bonus.kb is None else bonus.kb // MB, "MB")))
+                + " (rounded down)")
+
+    def _fee(self, req: Request, msisdn: str, month: str, at: datetime) -> None:
+        """The monthly fee, in full, at most once per member and month."""
+        if (msisdn, month) in req.st.fees:
+            return
+        sub = req.sub(msisdn)
+        req.put(sub.with_(ledger=sub.ledger + (Charge(at, "fee", self.name, self.fee, 1,
+                                                      "month"),)))
+        req.state(fees=req.st.fees + ((msisdn, month),))
+        req.fees.append({"msisdn": msisdn, "month": month, "amount": str(self.fee.amount),
+                         "currency": self.fee.currency, "source": self.source("fee_full")})
+
+    def _not_created(self, req: Request, g: Group, why: str, rule: str,
+                     who: str | None = None) -> None:
+        req.put_group(replace(g, status="ended", reason=why))
+        for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+            req.put_invitation(inv, status="expired" if why == "expired" else "cancelled")
+        for m in g.members:  # an auto-decline's initiator hears it in the refusal
+            if not (why == "auto_declined" and m in (who, g.initiator)):
+                req.tell(m, "not_created", why=(why, who))
+        req.events.append({"event": "not_created", "group": g.id, "why": why, "rule": rule})
+
+    def _catch_up(self, req: Request) -> None:
+        """Close the months passed since the open month, then expire old invitations."""
+        month = self.month(req.at)
+        if req.st.month is not None and month < req.st.month:
+            raise OutOfOrder(f"{req.at.isoformat()} is in {month}, which is closed", at=req.at)
+        while req.st.month is not None and req.st.month < month:
+            self._close(req, req.st.month)
+        req.state(month=month)
+        stale = [i for i in req.st.invitations
+                 if i.status in OPEN and req.at >= i.sent + self.validity]
+        for inv in stale:
+            g = group_by_id(req.st, inv.group)
+            if inv.kind == "create":
+                if g.status == "pending":
+                    self._not_created(req, g, "expired", "invitation_24h")
+                continue
+            req.put_invitation(inv, status="expired")
+            for m in (g.initiator, inv.to):
+                req.tell(m, "add_failed", msisdn=inv.to, why=("expired", inv.to))
+            req.events.append({"event": "add_expired", "group": g.id, "msisdn": inv.to,
+                               "rule": "invitation_24h"})
+
+    def _close(self, req: Request, month: str) -> None:
+        """The month ends: bonuses expire, changes apply, groups going on renew."""
+        nxt = month_after(month)
+        start = datetime(int(nxt[:4]), int(nxt[5:]), 1, tzinfo=self.tz)
+        for m in sorted({m for m, mo, _ in req.st.history if mo == month}):
+            if m in req.world.subscribers:
+                req.put(req.sub(m).with_(bonus=Allowance()))
+        req.events.append({"event": "bonus_expired", "month": month, "rule": "month_end_expiry"})
+        for g in [g for g in req.st.groups if g.status == "active"]:
+            changed = any(c.group == g.id for c in req.st.changes)
+            members = members_next_month(req.st, g)
+            if not changed:
+                self._renew(req, g, g, nxt, start)
+                continue
+            req.put_group(replace(g, status="ended", until=month, reason="changed"))
+            req.state(changes=tuple(c for c in req.st.changes if c.group != g.id))
+            if len(members) < self.f.min_members:
+                for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+                    req.put_invitation(inv, status="cancelled")
+                for m in g.members:
+                    req.tell(m, "ended_small", min=self.f.min_members)
+                req.events.append({"event": "ended", "group": g.id, "why": "too_small",
+                                   "rule": "changes_next_month"})
+                continue
+            initiator = g.initiator if g.initiator in members else members[0]
+            new = Group(f"F{req.st.next_id}", initiator, members, start, "active", start, nxt,
+                        previous=g.id)
+            req.state(groups=req.st.groups + (new,), next_id=req.st.next_id + 1)
+            for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+                req.put_invitation(inv, group=new.id)
+            self._renew(req, g, new, nxt, start)
+        req.state(month=nxt)
+
+    def _renew(self, req: Request, old: Group, g: Group, month: str, start: datetime) -> None:
+        percent = self.f.percent_for(len(g.members))
+        for m in g.members:
+            sub = req.sub(m)
+            req.put(sub.with_(bonus=bonus_of(sub.package, percent, self.f.bonus_on)))
+            self._fee(req, m, month, start)
+            req.state(history=req.st.history + ((m, month, g.id),))
+            if g is not old:
+                req.tell(m, "recomposed", month=month, size=len(g.members), percent=percent)
+        req.events.append({"event": "renewed" if g is old else "recomposed", "group": g.id,
+                           "members": g.members, "month": month, "percent": str(percent),
+                           "rule": "month_end_expiry" if g is old else "changes_next_month"})
+
+    # -- time, and other areas' calls ------------------------------------------------------------
+
+    def on_tick(self, world: World, at: datetime, msisdn: str | None = None):
+        req = Request(self, world, at)
+        self._catch_up(req)
+        return self._outcome(req, msisdn, "tick", None, False, rule="invitation_24h")
+
+    def on_month_end(self, world: World, at: datetime, msisdn: str | None = None):
+        req = Request(self, world, at)
+        self._catch_up(req)
+        self._close(req, self.month(at))
+        return self._outcome(req, msisdn, "month_end", None, False, rule="month_end_expiry")
+
+    def free_in_group(self, world: World, msisdn: str, party: str | None, service: str,
+                      at: datetime) -> str | None:
+        if party is None or USAGE_ITEM.get(service) not in self.f.free_in_group:
+            return None
+        st = world.get("family")
+        g = st and self._benefit_group(st, msisdn, at)
+        return "free_in_group" if g and self.number(party) in g.members else None
+
+    def home_usage(self, world: World, sub: Subscriber, ev, party: str | None, explain: bool):
+        rule = self.free_in_group(world, sub.msisdn, party, ev.service, ev.at)
+        if rule is None:
+            return None
+        zero = Money.zero(self.fee.currency)
+        unit = "sms" if ev.service == "sms" else "s"
+        line = Charge(ev.at, "traffic", f"{ev.service} / {self.name}", zero, ev.amount, unit)
+        world = world.with_subscriber(sub.with_(ledger=sub.ledger + (line,)))
+        return world, Outcome(sub.msisdn, charge=zero, rule=rule, source=self.source(rule),
+                              arithmetic=f"{ev.amount} {unit} to a member of the group: free"
+                              if explain else "",
+                              data={"service": ev.service, "amount": ev.amount, "unit": unit,
+                                    "free_in_group": True})
+
+    def bonus_left(self, world: World, msisdn: str) -> Allowance:
+        sub = world.subscriber(msisdn)
+        return Allowance() if sub.suspended else sub.bonus
+
+    def end(self, world: World, msisdn: str, reason: str, at: datetime):
+        req = Request(self, world, at)
+        self._catch_up(req)
+        source = next((cite(span) for text, span in self.f.ends_when if text == reason),
+                      self.source("after_deactivation"))
+        g = active_group(req.st, msisdn)
+        if g is not None:
+            req.put_group(replace(g, status="ended", until=self.month(at), reason=reason))
+            req.state(changes=tuple(c for c in req.st.changes if c.group != g.id))
+            for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+                req.put_invitation(inv, status="cancelled")
+            for m in g.members:
+                req.tell(m, "ended", why=reason)
+            req.events.append({"event": "ended", "group": g.id, "why": reason,
+                               "rule": "after_deactivation"})
+        elif (p := pending_group(req.st, msisdn)) is not None:
+            self._not_created(req, p, "cancelled", "after_deactivation", who=msisdn)
+        else:
+            return self._outcome(req, msisdn, "family_end",
+                                 ("not_member", "after_deactivation", {}), False)
+        world, out = self._outcome(req, msisdn, "family_end", None, False)
+        return world, replace(out, source=source)
+
+    def change_plan(self, world: World, msisdn: str, plan: str, package: Allowance,
+                    at: datetime):
+        sub = world.subscriber(msisdn)
+        world = world.with_subscriber(sub.with_(plan=plan, package=package))
+        if plan not in self.f.plans:
+            st = world.get("family") or FamilyState()
+            if active_group(st, msisdn) or pending_group(st, msisdn):
+                return self.end(world, msisdn, "the user changes to a package on which the "
+                                "promotion is not available", at)
+        req = Request(self, world, at)
+        req.events.append({"event": "plan_changed", "plan": plan, "rule": "plan_change"})
+        return self._outcome(req, msisdn, "family_change_plan", None, False)
+
+    # -- the rules' questions ------------------------------------------------------------------
+
+    def _ineligible(self, world: World, msisdn: str):
+        sub = world.subscriber(msisdn)
+        if sub.segment not in self.f.eligibility.segments or sub.plan not in self.f.plans:
+            return "not_eligible", "natural_person", {"plan": sub.plan or sub.segment}
+        if msisdn in (world.get("legal_entities") or ()):
+            return "not_natural", "natural_person", {}
+        promotions = (world.get("promotions") or {}).get(msisdn, ())
+        bad = [p for p in promotions if p in self.f.excluded and p not in self.f.exceptions]
+        return ("excluded", "natural_person", {"promotion": bad[0]}) if bad else None
+
+    def _answerable(self, req: Request, msisdn: str):
+        """The invitation `msisdn` answers (the first received), or a refusal."""
+        open_ = open_invitations(req.st, msisdn)
+        if open_:
+            return open_[0]
+        mine = [i for i in req.st.invitations if i.to == msisdn]
+        if mine and mine[-1].status == "expired":
+            return "expired", "invitation_24h", {}
+        return "no_invitation", "invitation_24h", {}
+
+    @staticmethod
+    def _busy(st: FamilyState, msisdn: str) -> bool:
+        return bool(open_invitations(st, msisdn) or pending_group(st, msisdn))
+
+    @staticmethod
+    def _in_group(st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False) -> bool:
+        """A member of a group in `month`, or joining it then (one group per month)."""
+        if any(m == msisdn and mo == month for m, mo, _ in st.history):
+            return True
+        if any(c.kind == "add" and c.msisdn == msisdn and c.month == month for c in st.changes):
+            return True
+        g = active_group(st, msisdn)
+        return g is not None and (not leaving_ok or msisdn in members_next_month(st, g))
+
+    def _benefit_group(self, st: FamilyState, msisdn: str, at: datetime) -> Group | None:
+        month = self.month(at)
+        return next((g for g in st.groups if g.created is not None and msisdn in g.members
+                     and g.created <= at and (g.until is None or month <= g.until)
+                     and g.month <= month), None)
+
+    def _group_data(self, st: FamilyState, msisdn: str) -> dict | None:
+        g = active_group(st, msisdn) or pending_group(st, msisdn)
+        if g is None:
+            return None
+        percent = self.f.percent_for(len(g.members))
+        return {"id": g.id, "initiator": g.initiator, "members": g.members, "status": g.status,
+                "size": len(g.members), "percent": None if percent is None else str(percent),
+                "month": g.month, "created": g.created and g.created.isoformat(),
+                "next_members": members_next_month(st, g) if g.status == "active" else None,
+                "invitations": tuple({"to": i.to, "status": i.status, "kind": i.kind,
+                                      "sent": i.sent.isoformat()}
+                                     for i in st.invitations if i.group == g.id)}
