@@ -35,7 +35,7 @@ d. otherwise the price list (runtime.rating).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import timedelta, timezone
 from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
@@ -44,8 +44,10 @@ from runtime.errors import InvalidEvent, OutOfOrder
 from runtime.events import Outcome, Tick
 from runtime.money import Money
 from runtime.numbers import COUNTRY_CODES, normalise
-from runtime.rating import ZERO, rest_amount
+from runtime.rating import ZERO, builder, rest_amount
 from runtime.state import ActivePass, Allowance, Charge, World
+
+_with_full_speed = builder(ActivePass, ("full_speed_kb",))  # the hot path of free data
 
 # Allowance unit -> (field of runtime.state.Allowance, units of that field per unit).
 FIELDS = {"min": ("seconds", 60), "sms": ("sms", 1), "KB": ("kb", 1)}
@@ -66,10 +68,10 @@ class PassDef(NamedTuple):
     exclusive: str | None
     allowances: dict  # service -> (Allowance field, source)
     included: Allowance  # what a fresh activation holds
-    free: dict  # service -> (frozenset of networks, or None: anywhere; source)
+    free: dict  # service -> (frozenset of networks, or None: anywhere; source; rule)
     full_speed_kb: int | None
     throttle_kbps: int | None
-    rates: dict  # service -> (price, per units, label, source)
+    rates: dict  # service -> (price, per units, label, source, rule)
     category: str
     source: str
 
@@ -81,10 +83,11 @@ def _definition(p: dict) -> PassDef:
         included[field] = a["amount"] * k
         for service in a["services"]:
             allowances[service] = (field, a["source"])
-    free = {f["service"]: (None if f["to"] is None else frozenset(f["to"][1]), f["source"])
-            for f in p["free"]}
+    free = {f["service"]: (None if f["to"] is None else frozenset(f["to"][1]), f["source"],
+                           f"free {f['service']} with {p['name']}") for f in p["free"]}
     rates = {r["service"]: (r["price"]["amount"], PER_UNITS[r["price"]["per"]] * r["price"]["per_amount"],
-                            r["price"]["per"], r["source"]) for r in p["rates"]}
+                            r["price"]["per"], r["source"], f"{r['service']} with {p['name']}")
+             for r in p["rates"]}
     kind, names = p["where"]
     return PassDef(p["name"], p["segments"], p["plans"], p["price"]["amount"],
                    timedelta(seconds=p["validity_seconds"]), kind, frozenset(names), p["exclusive"],
@@ -149,7 +152,10 @@ class Passes:
                 cancelled.append(p.name)
                 continue
             kept.append(p)
-        new = ActivePass(d.name, at, at + d.validity, d.included, d.full_speed_kb)
+        # Validity is elapsed time ("24 sata"): added in UTC, so that a day pass bought on the
+        # eve of a DST change still lasts 24 hours when `at` carries a zone (zoneinfo).
+        expires = (at.astimezone(timezone.utc) + d.validity).astimezone(at.tzinfo)
+        new = ActivePass(d.name, at, expires, d.included, d.full_speed_kb)
         entry = Charge(at, "one_time", d.category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (entry,))
         facts.update(activated=at.isoformat(), expires=new.expires.isoformat(),
@@ -210,7 +216,7 @@ class Passes:
             if r is not None:
                 amount = r[0] * ev.amount / r[1]
                 text = f"{ev.amount} x {r[0]} {self.currency}/{r[2]} ({d.name})" if explain else ""
-                return sub.passes, amount, f"{service} with {d.name}", r[3], {"pass": d.name}, text
+                return sub.passes, amount, r[4], r[3], {"pass": d.name}, text
         if rate.price is None or (rate.price == 0 and rate.first_price is None):
             return None  # nothing metered for an allowance to cover
         return self._allowances(sub, ev, active, rate, billed, explain)
@@ -218,17 +224,19 @@ class Passes:
     def _free(self, sub, ev, i, p, d, free, explain):
         facts = {"pass": d.name}
         passes = sub.passes
-        text = f"{ev.amount} {_UNITS.get(ev.service, 's')} free"
+        text = f"{ev.amount} {_UNITS.get(ev.service, 's')} free" if explain else ""
         if ev.service == "data" and d.full_speed_kb is not None:
             left = p.full_speed_kb or 0
             fast = min(left, ev.amount)
             throttled = ev.amount > left
-            passes = passes[:i] + (replace(p, full_speed_kb=left - fast),) + passes[i + 1:]
+            passes = passes[:i] + (_with_full_speed(p, left - fast),) + passes[i + 1:]
             facts.update(full_speed_kb=fast, full_speed_kb_left=left - fast, throttled=throttled)
             if throttled:
                 facts["throttle_kbps"] = d.throttle_kbps
-                text += f": {fast} KB at full speed, {ev.amount - fast} KB at {d.throttle_kbps} kbps"
-        return passes, ZERO, f"free {ev.service} with {d.name}", free[1], facts, text if explain else ""
+                if explain:
+                    text += f": {fast} KB at full speed, {ev.amount - fast} KB at " \
+                            f"{d.throttle_kbps} kbps"
+        return passes, ZERO, free[2], free[1], facts, text
 
     def _allowances(self, sub, ev, active, rate, billed: int, explain: bool):
         remaining = billed

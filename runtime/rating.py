@@ -43,9 +43,9 @@ Rules, in the order applied (docs/runtime/rating.md says the same, with the seed
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, Inexact
-from types import MappingProxyType
+from types import MappingProxyType, MemberDescriptorType
 from typing import Callable, NamedTuple
 
 from runtime.errors import CurrencyMismatch, InvalidEvent, NotAvailable, OutOfOrder, UnknownZone
@@ -62,6 +62,7 @@ SPECIFICITY = ("networks", "countries", "other countries", "any")
 # A price's `per` -> how many units of the event's quantity it is for (None: flat per event).
 PER_UNITS = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1, "call": None, "mms": None}
 _SERVICES = frozenset(SERVICES)
+_MISSING = object()
 _EXACT = Context(prec=28, traps=[Inexact])  # a division that must not round
 
 HomeHook = Callable[[World, object, Usage, "str | None", bool], "tuple[World, Outcome] | None"]
@@ -178,7 +179,13 @@ class Rating:
         self.network_lists = {p["network"]: self._rows(p) for p in lists if p["kind"] == "network"}
         home = next((p for p in lists if p["kind"] == "home"), None)
         self.home = None if home is None else self._rows(home)
+        # Memo tables of pure functions of the tables (bounded): place by (country, network),
+        # a number's (network, listed, country) by its first digits, a list's rate by what
+        # decides it, a zone rate under another place's category.
         self.places: dict[tuple, Place] = {}
+        self.parties: dict[str, tuple] = {}
+        self.list_rates: dict[tuple, Rate | None] = {}
+        self.moved_rates: dict[tuple, Rate] = {}
 
     # -- places -------------------------------------------------------------------------
 
@@ -205,6 +212,10 @@ class Rating:
                     for p in n[kind]]
         self.prefixes = sorted(prefixes, key=lambda p: -len(p[0]))
         self.not_numbers = {n["name"]: n["not_numbers"] for n in networks}
+        # Prefixes and calling codes (3 digits at most) look at no more digits than this.
+        self.prefix_len = max([3] + [len(p.lstrip("+")) for n in networks for kind in
+                                     ("numbers", "not_numbers", "illustrative_numbers")
+                                     for p in n[kind]])
 
     def place(self, where) -> Place:
         """The place of a roaming event (zone, network, price list); `UnknownZone` if none.
@@ -243,6 +254,20 @@ class Rating:
         listed rather than illustrative). Ported ranges (`not numbers`) belong to none."""
         if number is None:
             return None, False
+        return self.party(number)[:2]
+
+    def party(self, number: str) -> tuple[str | None, bool, str | None]:
+        """(network, listed, country) of a normalised number, memoised by its first
+        `prefix_len` digits: all that network prefixes and calling codes look at."""
+        key = number[:self.prefix_len]
+        found = self.parties.get(key)
+        if found is None:
+            found = (*self._network_of(key), country_of(key))
+            if len(self.parties) < 65536:
+                self.parties[key] = found
+        return found
+
+    def _network_of(self, number: str) -> tuple[str | None, bool]:
         for prefix, name, listed in self.prefixes:
             if number.startswith(prefix):
                 if matches_prefix(number, self.not_numbers[name]):
@@ -301,7 +326,19 @@ class Rating:
     def _list_rate(self, lst: dict, service: str, zone: str | None, party: str | None,
                    party_net: str | None) -> Rate | None:
         """The rate of the most specific destination row of `service` in a network or home
-        list (None: the list has no row for it)."""
+        list (None: the list has no row for it). Memoised by all that decides it: the list,
+        the service, the place, the party's network and country (errors are not kept)."""
+        key = (lst["kind"], lst["name"], service, zone, party is None, party_net,
+               None if party is None else self.party(party)[2])
+        found = self.list_rates.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._list_rate_of(lst, service, zone, party, party_net)
+            if len(self.list_rates) < 4096:
+                self.list_rates[key] = found
+        return found
+
+    def _list_rate_of(self, lst: dict, service: str, zone: str | None, party: str | None,
+                      party_net: str | None) -> Rate | None:
         groups = lst["services"].get(service)
         if groups is None:
             return None
@@ -349,8 +386,13 @@ class Rating:
             zone = place.zone
         rate = self.zone_rates.get((zone, service))
         if type(rate) is Rate:
-            if zone != place.zone:
-                rate = rate._replace(category=f"{service} / {place.zone}")
+            if zone != place.zone:  # priced by another zone, billed under this place's
+                key = (place.zone, zone, service)
+                moved = self.moved_rates.get(key)
+                if moved is None:
+                    moved = self.moved_rates[key] = rate._replace(
+                        category=f"{service} / {place.zone}")
+                return moved
             return rate
         if rate is None:
             raise NotAvailable(f"{service} is not priced in {place.zone} by the seeds",
@@ -368,6 +410,8 @@ class Rating:
         return round_amount(amount, self.quantum, self.mode)
 
     def on_usage(self, world: World, ev: Usage, explain: bool) -> tuple[World, Outcome]:
+        # The hot path: every lookup below is a dict hit after the first events (places,
+        # rates and parties are memoised), and the new state is built by `_rated`/`_with`.
         sub = world.subscribers.get(ev.msisdn)
         if sub is None:
             sub = world.subscriber(normalise(ev.msisdn, self.country_code))
@@ -382,12 +426,14 @@ class Rating:
                              f"({sub.activated.isoformat()})", msisdn=sub.msisdn)
         party = ev.party
         if party is not None:
-            party = normalise(party, self.country_code)
+            party = self.normal(party)
         where = ev.where
         if where.country is None and where.network is None:
             return self._home(world, sub, ev, party, explain)
         place = self.place(where)
-        party_net = self.network_of(party)[0] if place.network_list is not None or sub.passes else None
+        party_net = None
+        if party is not None and (place.network_list is not None or sub.passes):
+            party_net = self.party(party)[0]
         rate = self.price(place, service, party, party_net)
         billed, exact = amount_of(rate, qty)
         used = None
@@ -395,6 +441,16 @@ class Rating:
             used = self.engine.passes.consume(sub, ev, place, party_net, rate, billed, exact,
                                              explain)
         return self._charge(world, sub, ev, place, rate, billed, exact, used, explain)
+
+    def normal(self, number: str) -> str:
+        """`runtime.numbers.normalise(number)`, with a shortcut for the usual spellings
+        ("+" and E.164 digits, or the digits alone), which it returns unchanged."""
+        if type(number) is str:
+            digits = number[1:] if number[:1] == "+" else number
+            if digits.isdigit() and digits.isascii() and 8 <= len(digits) <= 15 \
+                    and digits[0] != "0":
+                return digits
+        return normalise(number, self.country_code)
 
     def _home(self, world: World, sub, ev: Usage, party: str | None, explain: bool):
         for hook in self.home_hooks:
@@ -423,9 +479,13 @@ class Rating:
         passes = sub.passes
         if used is not None:
             passes, exact, rule, source, facts = used[0], used[1], used[2], used[3], used[4]
-        charge = self.round(exact)
+        if self.fast_quantum:
+            charge = exact.quantize(self.quantum, rounding=self.rounding_mode)
+        else:
+            charge = self.round(exact)
+        qty, unit = ev.amount, rate.unit
         data = {"zone": place.zone, "network": place.network, "service": ev.service,
-                "amount": ev.amount, "billed": billed, "unit": UNITS[ev.service]}
+                "amount": qty, "billed": billed, "unit": unit}
         if place.membership == "illustrative":
             data["membership"] = "illustrative"
         if used is not None:
@@ -436,42 +496,71 @@ class Rating:
             if left < 0:
                 data["charge"] = str(charge)
                 data["balance"] = str(balance.amount)
-                return world, Outcome(sub.msisdn, False, None, (), rule, source, "",
-                                      "insufficient balance", MappingProxyType(data))
-            balance = Money(left, self.currency)
-        money = Money(charge, self.currency)
-        entry = Charge(ev.at, "traffic", rate.category, money, ev.amount, UNITS[ev.service])
-        sub = _rated(sub, balance, sub.ledger + (entry,), passes)
-        arithmetic = _arithmetic(rate, ev.amount, billed, exact, charge, used, self.currency) \
+                return world, _outcome(sub.msisdn, False, None, (), rule, source, "",
+                                       "insufficient balance", MappingProxyType(data))
+            balance = _money(left, self.currency)
+        money = _money(charge, self.currency)
+        entry = _ledger_charge(ev.at, "traffic", rate.category, money, qty, unit)
+        sub = _rated(sub, balance, passes, sub.ledger + (entry,))
+        arithmetic = _arithmetic(rate, qty, billed, exact, charge, used, self.currency) \
             if explain else ""
-        return _with(world, sub), Outcome(sub.msisdn, True, money, (), rule, source,
-                                                   arithmetic, "", MappingProxyType(data))
+        return _with(world, sub), _outcome(sub.msisdn, True, money, (), rule, source,
+                                           arithmetic, "", MappingProxyType(data))
 
 
-# The hot path builds the new subscriber and world directly: `dataclasses.replace` costs more
-# than the rating itself. If runtime.state changes its fields, the slow, general path is used.
-_FIELDS = tuple(f.name for f in fields(Subscriber))
-_DIRECT = _FIELDS == ("msisdn", "segment", "plan", "activated", "balance", "language", "package",
-                      "passes", "bonus", "ledger", "suspended", "previous_balance", "grants") \
-    and tuple(f.name for f in fields(World)) == ("subscribers", "extra")
+# -- building state fast ---------------------------------------------------------------------
+# A frozen dataclass's `__init__` stores each field with `object.__setattr__`, and
+# `dataclasses.replace` goes through `__init__` too: on this path that cost more than the
+# rating itself. `builder` makes constructors that fill the slots directly instead.
+
+def builder(cls, changed: tuple[str, ...] | None = None):
+    """A fast constructor of the frozen, slotted dataclass `cls`: `build(*fields)` is
+    `cls(*fields)`; with `changed`, `build(old, *values)` is
+    `dataclasses.replace(old, **dict(zip(changed, values)))`. It runs no `__post_init__`
+    (callers pass values of the fields' types). Generated from `dataclasses.fields(cls)`,
+    so it follows changes to the class; without slots it falls back to the slow way.
+
+    >>> copy = builder(Charge, ("quantity",))
+    >>> c = Charge(None, "traffic", "sms / Zona 1", None, 1, "sms")
+    >>> copy(c, 2) == Charge(None, "traffic", "sms / Zona 1", None, 2, "sms")
+    True
+    """
+    names = [f.name for f in fields(cls)]
+    if not all(type(getattr(cls, n, None)) is MemberDescriptorType for n in names) \
+            or {"old", "new"} & set(names):
+        if changed is None:
+            return cls
+        return lambda old, *values: replace(old, **dict(zip(changed, values)))
+    args = names if changed is None else ["old", *changed]
+    env = {"_new": object.__new__, "_cls": cls} | {f"_set_{n}": getattr(cls, n).__set__
+                                                   for n in names}
+    body = "".join(f"    _set_{n}(new, {n if n in args else 'old.' + n})\n" for n in names)
+    exec(f"def build({', '.join(args)}):\n    new = _new(_cls)\n{body}    return new\n", env)
+    return env["build"]
 
 
-def _rated(sub: Subscriber, balance, ledger: tuple, passes: tuple) -> Subscriber:
-    """`sub` with a new balance, ledger and passes."""
-    if not _DIRECT:
-        return sub.with_(balance=balance, ledger=ledger, passes=passes)
-    return Subscriber(sub.msisdn, sub.segment, sub.plan, sub.activated, balance, sub.language,
-                      sub.package, passes, sub.bonus, ledger, sub.suspended, sub.previous_balance,
-                      sub.grants)
+_outcome = builder(Outcome)
+_ledger_charge = builder(Charge)
+_rated = builder(Subscriber, ("balance", "passes", "ledger"))  # ledger: always a Ledger
+_world = builder(World, ("subscribers",))
+_set_amount, _set_currency = Money.amount.__set__, Money.currency.__set__
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    """`Money(amount, currency)` for an amount known to be a Decimal."""
+    money = object.__new__(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    return money
 
 
 def _with(world: World, sub: Subscriber) -> World:
     """`world.with_subscriber(sub)`."""
-    if not _DIRECT:
-        return world.with_subscriber(sub)
-    subs = dict(world.subscribers)
+    subs = world.subscribers
+    # A mappingproxy's copy() copies its dict in C; dict(proxy) goes key by key (6x slower).
+    subs = subs.copy() if type(subs) is MappingProxyType else dict(subs)
     subs[sub.msisdn] = sub
-    return World(MappingProxyType(subs), world.extra)
+    return _world(world, MappingProxyType(subs))
 
 
 def _key(name: str) -> str:
