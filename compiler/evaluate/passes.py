@@ -31,7 +31,7 @@ The rules (docs/runtime/passes.md states them with the seed readings):
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from compiler.evaluate.rating import UNIT, UNITS_PER, ZERO, Place, Priced, Used
 from compiler.lower import cite
@@ -44,6 +44,32 @@ from runtime.state import ActivePass, Allowance, Charge, Subscriber, World, froz
 
 # An allowance's unit -> the field of `runtime.state.Allowance` and its units per unit.
 FIELD = {"min": ("seconds", 60), "sms": ("sms", 1), "KB": ("kb", 1)}
+
+
+def instant(t: datetime) -> datetime:
+    """`t` in UTC: times are compared as instants, whatever zone each carries (two times of one
+    zoneinfo zone compare by wall clock, which is wrong in the hour a DST change repeats)."""
+    return t.astimezone(timezone.utc)
+
+
+def ends(at: datetime, seconds: int) -> datetime:
+    """When a pass bought at `at` ends: `seconds` of elapsed time later (24 hours are 24 hours
+    across a DST change), in `at`'s zone.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> ends(datetime(2024, 3, 30, 10, tzinfo=ZoneInfo("Europe/Belgrade")), 86400).isoformat()
+    '2024-03-31T11:00:00+02:00'
+    """
+    return (instant(at) + timedelta(seconds=seconds)).astimezone(at.tzinfo)
+
+
+def active(a: ActivePass, at: datetime) -> bool:
+    """Whether a pass is active at `at`: from its activation, up to (not including) its end."""
+    return instant(a.activated) <= instant(at) < instant(a.expires)
+
+
+def ended(a: ActivePass, at: datetime) -> bool:
+    return instant(a.expires) <= instant(at)
 
 
 class Passes:
@@ -108,16 +134,16 @@ class Passes:
                                       "", "insufficient balance", frozen_map(facts))
             balance = balance - price
         kept, cancelled = [], []
-        for active in sub.passes:
-            if active.expires <= at:
-                continue  # ended: dropped
-            other = self.get(active.name)
+        for held in sub.passes:
+            if ended(held, at):
+                continue  # dropped
+            other = self.get(held.name)
             if p.exclusive is not None and other is not None and other.exclusive == p.exclusive:
-                cancelled.append(active.name)
+                cancelled.append(held.name)
             else:
-                kept.append(active)
-        new = ActivePass(p.name, at, at + timedelta(seconds=p.validity_seconds),
-                         self.included(p), p.full_speed_kb)
+                kept.append(held)
+        new = ActivePass(p.name, at, ends(at, p.validity_seconds), self.included(p),
+                         p.full_speed_kb)
         category = self.category(p)
         line = Charge(at, "one_time", category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (line,))
@@ -131,11 +157,11 @@ class Passes:
         """What the active passes hold at `at`: full-speed data of the first pass that has a
         quota (`full_speed_kb`, None without one) and every active pass's allowances left."""
         sub = self._subscriber(world, msisdn)
-        active = [a for a in sub.passes if a.active_at(at)]
+        now = [a for a in sub.passes if active(a, at)]
         rows = tuple({"pass": a.name, "expires": a.expires.isoformat(), "seconds": a.left.seconds,
                       "sms": a.left.sms, "kb": a.left.kb, "full_speed_kb": a.full_speed_kb}
-                     for a in active)
-        fast = next((a for a in active if a.full_speed_kb is not None), None)
+                     for a in now)
+        fast = next((a for a in now if a.full_speed_kb is not None), None)
         p = None if fast is None else self.get(fast.name)
         return Outcome(sub.msisdn, True, Money(ZERO, self.currency), (), "quota",
                        "" if p is None else cite(p.span), "", "",
@@ -148,11 +174,11 @@ class Passes:
             list(world.subscribers.values())
         expired = {}
         for sub in subs:
-            ended = tuple(a.name for a in sub.passes if a.expires <= at)
-            if ended:
-                expired[sub.msisdn] = ended
+            gone = tuple(a.name for a in sub.passes if ended(a, at))
+            if gone:
+                expired[sub.msisdn] = gone
                 world = world.with_subscriber(
-                    sub.with_(passes=tuple(a for a in sub.passes if a.expires > at)))
+                    sub.with_(passes=tuple(a for a in sub.passes if not ended(a, at))))
         return world, expired
 
     def on_tick(self, world: World, ev: Tick, explain: bool) -> tuple[World, Outcome]:
@@ -176,19 +202,19 @@ class Passes:
     def consume(self, sub: Subscriber, ev: Usage, place: Place, party: str | None,
                 party_net: str | None, rate: Priced, explain: bool) -> Used | None:
         """What the subscriber's active passes do to a priced roaming event (None: nothing)."""
-        active = []
+        valid = []
         for i, a in enumerate(sub.passes):
             p = self.get(a.name)
-            if a.active_at(ev.at) and p is not None and self.applies(p, place):
-                active.append((i, a, p))
-        if not active:
+            if active(a, ev.at) and p is not None and self.applies(p, place):
+                valid.append((i, a, p))
+        if not valid:
             return None
         reaches = self.evaluator.rating.reaches
-        for i, a, p in active:  # (a) free
+        for i, a, p in valid:  # (a) free
             for rule in p.free:
                 if rule.service == ev.service and reaches(rule.destination, party, party_net):
                     return self.free(sub, ev, i, a, p, rule, explain)
-        for i, a, p in active:  # (b) the pass's own price
+        for i, a, p in valid:  # (b) the pass's own price
             for r in p.rates:
                 if r.service == ev.service:
                     per = UNITS_PER[r.price.per] * r.price.per_amount
@@ -198,7 +224,7 @@ class Passes:
                                 f"{ev.service} with {p.name}", cite(r.span), {"pass": p.name}, text)
         if rate.price is None or (rate.price == 0 and rate.first_price is None):
             return None  # no time or volume is charged: nothing for an allowance to cover
-        return self.allowances(sub, ev, active, rate, explain)  # (c)
+        return self.allowances(sub, ev, valid, rate, explain)  # (c)
 
     def free(self, sub, ev, i, a: ActivePass, p: Pass, rule, explain: bool) -> Used:
         passes, facts = sub.passes, {"pass": p.name}
@@ -215,12 +241,12 @@ class Passes:
         return Used(passes, ZERO, f"free {ev.service} with {p.name}", cite(rule.span), facts,
                     text if explain else "")
 
-    def allowances(self, sub, ev, active, rate: Priced, explain: bool) -> Used | None:
+    def allowances(self, sub, ev, valid, rate: Priced, explain: bool) -> Used | None:
         billed = rate.billed(ev.amount)
         remaining = billed
         passes = list(sub.passes)
         used = []  # (pass name, units taken, units left, source)
-        for i, a, p in active:
+        for i, a, p in valid:
             allowance = next((x for x in p.allowances if ev.service in x.services), None)
             if allowance is None:
                 continue
