@@ -119,6 +119,9 @@ class BillArea:
         self.tz = ZoneInfo(t.operator.timezone)
         self.calling = COUNTRY_CODES.get(t.operator.country, "")
         self.source = cite(self.b.span)
+        # The one-time categories of the spec, in its order; a pass's bill name -> its category.
+        self.categories = {c.name: c for c in self.b.one_time}
+        self.pass_category = {p: c.name for c in self.b.one_time for p in c.passes}
 
     def zero(self) -> Money:
         return Money.zero(self.currency)
@@ -213,16 +216,15 @@ class BillArea:
     def _one_time(self, charges: list[Charge]) -> tuple[Line, ...]:
         """The spec's categories in its order, then unlisted ones in the order charged; a
         pass's bill name goes under the category that lists it, named in `items`."""
-        under = {p: cat.name for cat in self.b.one_time for p in cat.passes}
+        under = self.pass_category
         names: list[str] = []
         for c in charges:
             name = under.get(c.category, c.category)
             if name not in names:
                 names.append(name)
-        listed = [cat for cat in self.b.one_time if cat.name in names]
-        order = [cat.name for cat in listed] + [n for n in names
-                                                 if n not in {cat.name for cat in listed}]
-        spans = {cat.name: cite(cat.span) for cat in self.b.one_time}
+        order = [n for n in self.categories if n in names] + [
+            n for n in names if n not in self.categories]
+        spans = {name: cite(cat.span) for name, cat in self.categories.items()}
         out = []
         for name in order:
             mine = [c for c in charges if under.get(c.category, c.category) == name]

@@ -34,7 +34,7 @@ for _module in (runtime_family, runtime_family_month):
 telenor_engine, azercell_engine = evaluator_fixtures()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def family(telenor_evaluator):
     """The evaluator's family area, in place of the runtime's FamilyEngine."""
     return telenor_evaluator.family
