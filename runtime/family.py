@@ -22,6 +22,9 @@ from runtime.money import Money
 from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.state import Allowance, Charge, Subscriber, World
 
+# The requests `handle` answers (`family_create`...): any other action is bad input, not a
+# call of one of the engine's private helpers.
+REQUESTS = ("create", "accept", "decline", "exit", "add", "cancel", "transfer", "status")
 # Usage services -> the `free in group` items of the spec.
 FREE_SERVICES = {"outgoing call": "national outgoing call", "sms": "sms"}
 
@@ -105,7 +108,8 @@ class FamilyEngine:
         refusals are an `Outcome(ok=False)` with a reason and a reply (see the class example)."""
         if not isinstance(at, datetime) or at.tzinfo is None:
             raise InvalidEvent("a family request's time must be a timezone-aware datetime", at=at)
-        method = getattr(self, "_" + action.removeprefix("family_"), None)
+        short = action.removeprefix("family_")
+        method = getattr(self, "_" + short, None) if short in REQUESTS else None
         if not action.startswith("family_") or method is None:
             raise InvalidEvent(f"{action!r} is not a family action", action=action)
         sub = world.subscriber(msisdn)

@@ -214,3 +214,12 @@ def test_random_family_streams(telenor_evaluator, telenor_runtime, draws):
             steps.append(sms(args[0], kind, at))
     world = people(*PEOPLE).with_subscriber(sub(F, plan="Unknown plan"))
     check(telenor_evaluator, telenor_runtime, world, steps)
+
+
+@pytest.mark.parametrize("action", ["family_fail", "family_finish", "family_busy", "family_roll",
+                                    "family_end", "family_", "create", "bogus"])
+def test_unknown_actions_are_bad_input(telenor_evaluator, telenor_runtime, action):
+    # Regression (issue 4): the runtime called its private helpers for `family_fail`,
+    # `family_roll`... and crashed with a TypeError instead of raising InvalidEvent.
+    check(telenor_evaluator, telenor_runtime, people(A, B, C),
+          [Call("handle", (A, action, {}, T0))])
