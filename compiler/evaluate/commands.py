@@ -26,7 +26,7 @@ from decimal import Decimal
 from compiler.lower import cite
 from compiler.model.commands import code_regex, split_code
 from compiler.check.reader import fold_keyword
-from compiler.evaluate.balance import admits, money_text
+from compiler.evaluate.balance import money_text
 from runtime import numbers
 from runtime.commands_texts import PHRASES  # the reply wording (data), not the runtime's logic
 from runtime.errors import (InvalidEvent, MalformedNumber, NotAvailable, Refused, UnknownCode,

@@ -29,7 +29,8 @@ for _name, _test in vars(runtime_bill).items():
     if _name.startswith("test_") and callable(_test):
         _params = inspect.signature(_test).parameters
         _text = inspect.getsource(_test)
-        if "bills" in _params and not any(x in _text for x in ("render(", "isinstance(", "Engine(")):
+        if "bills" in _params and not any(x in _text
+                                          for x in ("render(", "isinstance(", "Engine(")):
             globals()[_name] = _test
 telenor_engine, azercell_engine = evaluator_fixtures()
 
@@ -79,7 +80,8 @@ def test_month_end_after_a_month_of_traffic(telenor_evaluator, telenor_runtime):
                          activated=datetime(2025, 3, 5, tzinfo=BG)) for i in range(1, 4)]
     world = world_of(Subscriber(ME, "prepaid", balance=rsd("20000"),
                                 activated=datetime(2024, 1, 1, tzinfo=BG)), *people,
-                     Subscriber("381641111111", "prepaid", activated=datetime(2025, 5, 1, tzinfo=BG)))
+                     Subscriber("381641111111", "prepaid",
+                                activated=datetime(2025, 5, 1, tzinfo=BG)))
     me, cg = Where("ME", "297 01"), Where("DE")
     steps = [Sms(ME, T0, "9000", "TPP1", cg), Dial(ME, T0, "*125*1#", me),
              Usage(ME, T0, "outgoing call", 61, cg, "+4930123456"),
