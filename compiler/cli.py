@@ -3,9 +3,11 @@
     tariffc check PATH... [--strict] [--format text|json|github]
     tariffc explain CODE
     tariffc build [--specs DIR] [--out DIR] [--check]
+    tariffc run SCENARIO.json [--explain] [--format json|table]
 
-Exit codes: 0 all good, 1 errors (or warnings with `--strict`), 2 usage error or a path
-that does not exist.
+Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
+failed or an event raised an error it did not expect), 2 usage error, a path that does not
+exist or (for `run`) a malformed scenario.
 
 Start-up stays fast: each subcommand imports what it needs inside its function, so
 `tariffc check` never loads the code or docs generators (jinja2).
@@ -142,6 +144,41 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- run ---------------------------------------------------------------------------------
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import json
+
+    from runtime import scenario
+
+    path = Path(args.scenario)
+    if not path.is_file():
+        return _usage_error(f"no such file: {args.scenario}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        return _usage_error(f"{args.scenario}: not UTF-8 text ({e.reason} at byte {e.start})")
+    except json.JSONDecodeError as e:
+        return _usage_error(f"{args.scenario}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}")
+    try:
+        results = scenario.run(scenario.load(data), explain=args.explain)
+    except scenario.ScenarioError as e:
+        for where, message in e.problems:
+            print(f"tariffc run: {args.scenario}: {where}: {message}", file=sys.stderr)
+        print(f"tariffc run: {args.scenario}: {_plural(len(e.problems), 'problem')}; "
+              f"see docs/scenario.md", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "table":
+        print(scenario.results_table(results, args.explain))
+    else:
+        print(scenario.results_json(results))
+    n = scenario.summary(results)
+    print(f"{args.scenario}: {_plural(n['events'], 'event')}, {n['passed']} passed, "
+          f"{n['failed']} failed, {_plural(n['unexpected_errors'], 'unexpected error')}",
+          file=sys.stderr)
+    return EXIT_FAILED if n["failed"] or n["unexpected_errors"] else EXIT_OK
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,8 +211,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write nothing; exit 1 and list the files that are out of date")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("run", help="run a scenario (JSON) against a compiled operator",
+                       description="Play a scenario's events through generated/<operator> and "
+                                   "print one result per event (docs/scenario.md). Exit codes: 0 "
+                                   "all expectations passed, 1 an expectation failed or an event "
+                                   "raised an error it did not expect, 2 usage error or a "
+                                   "malformed scenario.")
+    p.add_argument("scenario", metavar="SCENARIO.json", help="the scenario file")
+    p.add_argument("--explain", action="store_true", help="add the arithmetic of every charge")
+    p.add_argument("--format", choices=("json", "table"), default="json",
+                   help="json (default) or a table for people")
+    p.set_defaults(func=cmd_run)
+
     # Future subcommands, registered here once they exist (not before):
-    #   run       run a scenario (JSON) against a compiled operator
     #   fmt       reformat .tariff files
     #   diff      compare two versions of an operator's tariff
     #   watch     re-check on every save
