@@ -10,7 +10,7 @@ months are counted in the operator's time zone (`"2025-03"`). Reply texts: runti
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from runtime.errors import InvalidEvent, OutOfOrder
@@ -376,7 +376,9 @@ class FamilyEngine:
 
     def _expire(self, tx: _Tx) -> None:
         """Invitations older than 24 hours expire; a group in preparation is then not created."""
-        for inv in [i for i in tx.st.invitations if i.status in VALID and tx.at >= i.sent + self.valid_for]:
+        now = tx.at.astimezone(timezone.utc)  # 24 hours elapsed, whatever zone the times are in
+        for inv in [i for i in tx.st.invitations
+                    if i.status in VALID and now >= i.sent.astimezone(timezone.utc) + self.valid_for]:
             g = tx.st.group(inv.group)
             if inv.kind == "create":
                 if g.status == "pending":

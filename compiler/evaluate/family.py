@@ -15,7 +15,7 @@ language. Reply wording is `runtime.family_texts.TEXTS` (data).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 from zoneinfo import ZoneInfo
 
@@ -501,8 +501,9 @@ class FamilyArea:
         while req.st.month is not None and req.st.month < month:
             self._close(req, req.st.month)
         req.state(month=month)
+        now = req.at.astimezone(timezone.utc)  # elapsed time: instants, not wall clocks
         stale = [i for i in req.st.invitations
-                 if i.status in OPEN and req.at >= i.sent + self.validity]
+                 if i.status in OPEN and now >= i.sent.astimezone(timezone.utc) + self.validity]
         for inv in stale:
             g = group_by_id(req.st, inv.group)
             if inv.kind == "create":

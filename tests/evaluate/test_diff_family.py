@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -223,3 +223,20 @@ def test_unknown_actions_are_bad_input(telenor_evaluator, telenor_runtime, actio
     # `family_roll`... and crashed with a TypeError instead of raising InvalidEvent.
     check(telenor_evaluator, telenor_runtime, people(A, B, C),
           [Call("handle", (A, action, {}, T0))])
+
+
+@pytest.mark.parametrize("zone", [BG, timezone.utc], ids=["Belgrade", "UTC"])
+@pytest.mark.parametrize("elapsed", [timedelta(hours=23, minutes=30),
+                                     timedelta(hours=24) - timedelta(seconds=1),
+                                     timedelta(hours=24)])
+@pytest.mark.parametrize("tick", [False, True])
+def test_invitation_24_hours_across_dst(telenor_evaluator, telenor_runtime, zone, elapsed, tick):
+    # Regression (issue 4): "valid 24 hours from its sending" is elapsed time. Summer time
+    # starts on 30.03.2025 in Belgrade; the runtime added 24 h to the wall clock when the times
+    # were written in Belgrade time, so the invitation lasted 23 hours there and 24 in UTC.
+    sent = datetime(2025, 3, 29, 12, tzinfo=BG).astimezone(zone)
+    answer = (sent.astimezone(timezone.utc) + elapsed).astimezone(zone)
+    steps = [create(A, [B, C], sent), sms(B, "DA", sent)] + ([Tick(answer)] if tick else []) + [
+        sms(C, "DA", answer)]
+    outcomes = check(telenor_evaluator, telenor_runtime, people(A, B, C), steps)
+    assert outcomes[-1].ok == (elapsed < timedelta(hours=24))
