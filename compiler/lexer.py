@@ -1,0 +1,83 @@
+"""A Pygments lexer for `.tariff` specs, so ```tariff fences are highlighted in the site
+(mkdocs' codehilite) and in any Pygments-based tool.
+
+Registered through the `pygments.lexers` entry point in pyproject.toml
+(`tariff = "compiler.lexer:TariffLexer"`); `pygmentize -l tariff specs/telenor_rs/roaming.tariff`
+uses it once the project is installed.
+
+>>> from pygments.token import Keyword, Number, String
+>>> toks = [(t, v) for t, v in TariffLexer().get_tokens('price 119,90 RSD/min // x') if v.strip()]
+>>> toks[:3]
+[(Token.Keyword, 'price'), (Token.Literal.Number, '119,90'), (Token.Keyword.Type, 'RSD/min')]
+"""
+
+from __future__ import annotations
+
+from pygments.lexer import RegexLexer, bygroups, words
+from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String,
+                            Text, Whitespace)
+
+# The words that start statements and blocks, and the fixed words inside them
+# (docs/language/*.md).
+KEYWORDS = (
+    "about", "action", "activate", "activates", "and", "any", "at", "available", "back", "benefits",
+    "bill", "billing", "bonus", "by", "call", "calls", "category", "changes", "channels", "code",
+    "comma", "count", "countries", "country", "currency", "day", "days", "decimal", "defers",
+    "effective", "end", "ends", "event", "example", "except", "exclusive", "expires", "family",
+    "fee", "first", "for", "formula", "free", "from", "front", "full", "group", "groups",
+    "half-up", "home", "illustrative", "in", "included", "includes", "interval", "invitation",
+    "languages", "mcc", "mccmnc", "member", "members", "menu", "minimum", "minutes", "month",
+    "name", "network", "networks", "not", "note", "notifications", "numbers", "of", "off", "on",
+    "one-time", "only", "operator", "option", "other", "pass", "passes", "per", "period", "plans",
+    "point", "price", "prices", "prorated", "reply", "roaming", "rounding", "rule", "segment",
+    "service", "shown", "sms", "speed", "step", "text", "then", "timezone", "title", "to",
+    "transfer", "until", "up", "valid", "variant", "vat", "web", "when", "where", "window",
+    "with", "zone",
+)
+UNITS = ("min", "sms", "mms", "call", "use", "month", "MB", "KB", "kB", "GB", "kbps", "s",
+         "hours", "hour", "days", "day")
+
+
+class TariffLexer(RegexLexer):
+    name = "Tariff"
+    aliases = ["tariff"]
+    filenames = ["*.tariff"]
+    mimetypes = ["text/x-tariff"]
+
+    tokens = {
+        "root": [
+            (r"\s+", Whitespace),
+            (r"//.*?$", Comment.Single),
+            (r'"""', String.Doc, "longstring"),
+            (r'"(?:\\.|[^"\\\n])*"', String.Double),
+            # USSD codes with typed parameters and a suffix: *321*<number:msisdn>#, *650#YES
+            (r"\*[\d*]*(?:<\w+:\w+>[\d*]*)*#[A-Z]*", String.Other),
+            (r"<\w+:\w+(?:\s+\d+(?:\.\.\d+)?)?>", Name.Variable),
+            (r"\+\d{3,}", Number.Other),  # phone prefixes
+            (r"\d{1,2}\.\d{1,2}\.\d{4}", Number.Other),  # dates
+            (r"\d{1,2}:\d{2}\b", Number.Other),  # times of day
+            # charging intervals: 60/60, 30+1, 1+1 kB, 5 KB + 100 KB
+            (r"\d+(?:\s*[kK]B)?\s*[/+]\s*\d+(?:\s*[kK]B)?", Number.Integer),
+            # prices and quantities: 119,90 RSD/min, 6 RSD/5 KB, 100 MB, 30 %
+            (r"(\d[\d.,]*)(\s*)([A-Z]{3}(?:/(?:\d+\s*)?\w+)?)\b",
+             bygroups(Number, Whitespace, Keyword.Type)),
+            (r"(\d[\d.,]*)(\s*)(%)", bygroups(Number, Whitespace, Keyword.Type)),
+            (r"\d[\d.,]*", Number),
+            (r"\|", Punctuation),  # table pipes
+            (r"-{3,}", Punctuation),  # table rules
+            (r"[{}]", Punctuation),
+            (r"[<>=]=?|\.\.", Operator),
+            (words(KEYWORDS, prefix=r"(?<![\w-])", suffix=r"(?![\w-])"), Keyword),
+            (words(UNITS, prefix=r"(?<![\w-])", suffix=r"(?![\w-])"), Keyword.Type),
+            (r"[A-Z]{2}(?![\w-])", Name.Constant),  # ISO country codes
+            (r"[A-Za-z_][\w-]*", Name),
+            (r"[,:]", Punctuation),
+            (r"-", Punctuation),
+            (r".", Text),
+        ],
+        "longstring": [
+            (r'"""', String.Doc, "#pop"),
+            (r'[^"]+', String.Doc),
+            (r'"', String.Doc),
+        ],
+    }
