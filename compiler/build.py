@@ -5,6 +5,10 @@ writes nothing. It is then written to a fresh folder beside the target and swapp
 two renames, so an interrupted build leaves the previous `generated/` in place (at worst
 renamed to `generated.old-*` for the instant between the renames, and restored on the next
 build). `--check` writes nothing and lists the files that differ.
+
+Two trees are built: the runtime modules (`generated/`) and the operator pages of the site
+(`docs/operators/`, with the site's navigation), each swapped in atomically on its own; plus
+single pages (`docs/runtime/api.md`), each replaced atomically with `os.replace`.
 """
 
 from __future__ import annotations
@@ -28,15 +32,18 @@ class BuildResult:
     files: dict[str, str]  # path relative to the output folder -> text
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
+    docs: dict[str, str] = attrs.Factory(dict)  # relative to docs/operators/
+    pages: dict[str, str] = attrs.Factory(dict)  # single pages, relative to docs/
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def generate(specs: str) -> BuildResult:
-    """Check the specs and produce every output file in memory."""
-    from compiler import gen_python
+def generate(specs: str, docs: str | Path = "docs") -> BuildResult:
+    """Check the specs and produce every output file in memory. `docs` is the site's folder,
+    whose hand-written pages the navigation lists."""
+    from compiler import gen_docs, gen_python
 
     result = check_paths([specs])
     files: dict[str, str] = {}
@@ -47,7 +54,42 @@ def generate(specs: str) -> BuildResult:
     for tariff in sorted(result.tariffs, key=lambda t: t.id):
         for rel, text in gen_python.sources(tariff).items():
             files[f"{tariff.id}/{rel}"] = text
-    return BuildResult(dict(sorted(files.items())), result.diagnostics, result.sources)
+    tree, pages = gen_docs.site_pages(list(result.tariffs), Path(docs))
+    return BuildResult(dict(sorted(files.items())), result.diagnostics, result.sources, tree, pages)
+
+
+OPERATOR_DOCS = "operators"  # the generated tree inside the docs folder
+
+
+def stale_outputs(result: BuildResult, out: Path, docs: Path) -> list[Path]:
+    """Every output file of `result` that differs on disk (or should not be there)."""
+    stale = [out / rel for rel in stale_files(result.files, out)]
+    stale += [docs / OPERATOR_DOCS / rel for rel in stale_files(result.docs, docs / OPERATOR_DOCS)]
+    stale += [docs / rel for rel, text in result.pages.items()
+              if not (docs / rel).is_file() or (docs / rel).read_bytes() != text.encode("utf-8")]
+    return stale
+
+
+def write_outputs(result: BuildResult, out: Path, docs: Path) -> int:
+    """Write both trees (each atomically) and the single pages; the number of files written."""
+    write_tree(result.files, out)
+    write_tree(result.docs, docs / OPERATOR_DOCS)
+    for rel, text in result.pages.items():
+        write_page(docs / rel, text)
+    return len(result.files) + len(result.docs) + len(result.pages)
+
+
+def write_page(path: Path, text: str) -> None:
+    """Replace one file atomically: write a temporary file beside it, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def stale_files(files: dict[str, str], out: Path) -> list[str]:

@@ -2,7 +2,7 @@
 
     tariffc check PATH... [--strict] [--format text|json|github]
     tariffc explain CODE
-    tariffc build [--specs DIR] [--out DIR] [--check]
+    tariffc build [--specs DIR] [--out DIR] [--docs DIR] [--check]
     tariffc run SCENARIO.json [--explain] [--format json|table]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
@@ -120,27 +120,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if not Path(args.specs).is_dir():
         return _usage_error(f"no such folder: {args.specs}")
-    result = build.generate(args.specs)
+    result = build.generate(args.specs, args.docs)
     if result.diagnostics:
         print(render_all(result.diagnostics, result.sources, "text", _use_color(sys.stderr)) + "\n",
               file=sys.stderr)
     if not result.ok:
         print(f"tariffc build: {args.specs} has errors; {args.out} left as it was", file=sys.stderr)
         return EXIT_FAILED
-    out = Path(args.out)
+    out, docs = Path(args.out), Path(args.docs)
+    total = len(result.files) + len(result.docs) + len(result.pages)
     if args.check:
-        stale = build.stale_files(result.files, out)
-        for rel in stale:
-            print(f"stale: {out / rel}")
+        stale = build.stale_outputs(result, out, docs)
+        for path in stale:
+            print(f"stale: {path}")
         if stale:
             print(f"tariffc build --check: {_plural(len(stale), 'file')} out of date; "
                   "run `tariffc build`", file=sys.stderr)
             return EXIT_FAILED
-        print(f"tariffc build --check: {args.out} is up to date ({_plural(len(result.files), 'file')})",
-              file=sys.stderr)
+        print(f"tariffc build --check: {args.out} and {docs / build.OPERATOR_DOCS} are up to date "
+              f"({_plural(total, 'file')})", file=sys.stderr)
         return EXIT_OK
-    build.write_tree(result.files, out)
-    print(f"tariffc build: wrote {_plural(len(result.files), 'file')} to {args.out}", file=sys.stderr)
+    build.write_outputs(result, out, docs)
+    print(f"tariffc build: wrote {_plural(len(result.files), 'file')} to {args.out}, "
+          f"{_plural(len(result.docs) + len(result.pages), 'page')} to {args.docs}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -200,13 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", metavar="CODE", help="an error code such as T0104 (any case)")
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("build", help="compile specs into generated/<operator>/",
+    p = sub.add_parser("build", help="compile specs into generated/<operator>/ and docs/operators/",
                        description="Check every operator of the specs folder and write its compiled "
                                    "runtime module to the output folder, atomically. Exit codes: 0 "
                                    "written (or up to date with --check), 1 spec errors or stale "
                                    "files, 2 usage error.")
     p.add_argument("--specs", default="specs", help="the specs folder (default: specs)")
     p.add_argument("--out", default="generated", help="the output folder (default: generated)")
+    p.add_argument("--docs", default="docs",
+                   help="the site folder: operator pages go to DOCS/operators, the runtime API "
+                        "to DOCS/runtime/api.md (default: docs)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 and list the files that are out of date")
     p.set_defaults(func=cmd_build)
