@@ -154,11 +154,14 @@ class Passes:
             kept.append(p)
         # Validity is elapsed time ("24 sata"): added in UTC, so that a day pass bought on the
         # eve of a DST change still lasts 24 hours when `at` carries a zone (zoneinfo).
-        expires = (at.astimezone(timezone.utc) + d.validity).astimezone(at.tzinfo)
-        new = ActivePass(d.name, at, expires, d.included, d.full_speed_kb)
+        # Kept in UTC: Python compares two times of one zoneinfo zone by their wall clocks, so
+        # a local end time would be wrong in the hour a DST change repeats; a UTC one compares
+        # as an instant with any event time.
+        start = at.astimezone(timezone.utc)
+        new = ActivePass(d.name, start, start + d.validity, d.included, d.full_speed_kb)
         entry = Charge(at, "one_time", d.category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (entry,))
-        facts.update(activated=at.isoformat(), expires=new.expires.isoformat(),
+        facts.update(activated=at.isoformat(), expires=new.expires.astimezone(at.tzinfo).isoformat(),
                      cancelled=tuple(cancelled), category=d.category)
         return world.with_subscriber(sub), Outcome(sub.msisdn, True, price, (), f"activate {d.name}",
                                                    d.source, "", "", MappingProxyType(facts))
@@ -168,7 +171,7 @@ class Passes:
         pass (`full_speed_kb`, None without one), and each pass's allowances left."""
         sub = self._subscriber(world, msisdn)
         active = [p for p in sub.passes if p.activated <= at < p.expires]
-        rows = tuple({"pass": p.name, "expires": p.expires.isoformat(), "seconds": p.left.seconds,
+        rows = tuple({"pass": p.name, "expires": p.expires.astimezone(at.tzinfo).isoformat(), "seconds": p.left.seconds,
                       "sms": p.left.sms, "kb": p.left.kb, "full_speed_kb": p.full_speed_kb}
                      for p in active)
         speed = next((p for p in active if p.full_speed_kb is not None), None)

@@ -53,14 +53,14 @@ def instant(t: datetime) -> datetime:
 
 
 def ends(at: datetime, seconds: int) -> datetime:
-    """When a pass bought at `at` ends: `seconds` of elapsed time later (24 hours are 24 hours
-    across a DST change), in `at`'s zone.
+    """When a pass bought at `at` ends, as a UTC instant: `seconds` of elapsed time later (24
+    hours are 24 hours across a DST change).
 
     >>> from zoneinfo import ZoneInfo
     >>> ends(datetime(2024, 3, 30, 10, tzinfo=ZoneInfo("Europe/Belgrade")), 86400).isoformat()
-    '2024-03-31T11:00:00+02:00'
+    '2024-03-31T09:00:00+00:00'
     """
-    return (instant(at) + timedelta(seconds=seconds)).astimezone(at.tzinfo)
+    return instant(at) + timedelta(seconds=seconds)
 
 
 def active(a: ActivePass, at: datetime) -> bool:
@@ -142,12 +142,12 @@ class Passes:
                 cancelled.append(held.name)
             else:
                 kept.append(held)
-        new = ActivePass(p.name, at, ends(at, p.validity_seconds), self.included(p),
+        new = ActivePass(p.name, instant(at), ends(at, p.validity_seconds), self.included(p),
                          p.full_speed_kb)
         category = self.category(p)
         line = Charge(at, "one_time", category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (line,))
-        facts.update(activated=at.isoformat(), expires=new.expires.isoformat(),
+        facts.update(activated=at.isoformat(), expires=new.expires.astimezone(at.tzinfo).isoformat(),
                      cancelled=tuple(cancelled), category=category)
         return world.with_subscriber(sub), Outcome(sub.msisdn, True, price, (),
                                                    f"activate {p.name}", source, "", "",
@@ -158,7 +158,7 @@ class Passes:
         quota (`full_speed_kb`, None without one) and every active pass's allowances left."""
         sub = self._subscriber(world, msisdn)
         now = [a for a in sub.passes if active(a, at)]
-        rows = tuple({"pass": a.name, "expires": a.expires.isoformat(), "seconds": a.left.seconds,
+        rows = tuple({"pass": a.name, "expires": a.expires.astimezone(at.tzinfo).isoformat(), "seconds": a.left.seconds,
                       "sms": a.left.sms, "kb": a.left.kb, "full_speed_kb": a.full_speed_kb}
                      for a in now)
         fast = next((a for a in now if a.full_speed_kb is not None), None)

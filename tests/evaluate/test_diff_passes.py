@@ -188,9 +188,6 @@ def test_validity_across_dst(telenor_evaluator, telenor_runtime, name, bought):
     assert [len(o.data["passes"]) for o in outcomes[1::2][:5]] == [1, 1, 1, 0, 0]
 
 
-@pytest.mark.xfail(strict=True, reason="the runtime compares two times of one zoneinfo zone by "
-                   "wall clock (Python's rule), so in the hour a DST change repeats a pass that "
-                   "ended is still active; the evaluator compares instants")
 def test_validity_ends_inside_the_repeated_hour(telenor_evaluator, telenor_runtime):
     zone = ZoneInfo("Europe/Belgrade")
     at = datetime(2024, 10, 26, 2, 30, tzinfo=zone)  # ends 2024-10-27 02:30 CEST (the first)
