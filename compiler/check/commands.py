@@ -542,6 +542,23 @@ def _literals(code: ShortCode) -> set[str]:
     return {t for t in (code.pattern, *(v for _, v in code.variants)) if "<" not in t}
 
 
+def _eligibility_marks(segment_of: dict[str, str], e: Eligibility) -> set[tuple[str, str]]:
+    """What an eligibility covers, as marks another one can meet (see `_eligibility_keys`)."""
+    if e.everybody:
+        return {("everybody", ""), ("any", "")}
+    return ({("any", "")} | {("segment", s) for s in e.segments} | {("plan", p) for p in e.plans}
+            | {("in segment", segment_of.get(p, "")) for p in e.plans})
+
+
+def _eligibility_keys(segment_of: dict[str, str], e: Eligibility) -> set[tuple[str, str]]:
+    """The marks of earlier eligibilities that overlap `e` (the same relation as `_overlap`)."""
+    if e.everybody:
+        return {("any", "")}  # overlaps every earlier one
+    segments = set(e.segments) | {segment_of.get(p, "") for p in e.plans}
+    return ({("everybody", "")} | {("segment", s) for s in segments}
+            | {("in segment", s) for s in e.segments} | {("plan", p) for p in e.plans})
+
+
 def _first_segment(code: ShortCode) -> str | None:
     """The digits between the leading `*` and the next `*` or `#`, when they are all literal
     (`*125*1#` -> "125"); None when a parameter starts inside them."""
@@ -579,22 +596,25 @@ def _cross_check(ctx: Context) -> None:
                     ctx.error("T0306", f"`{hit}` is accepted by both `{a.pattern}` and `{b.pattern}`", bspan,
                               "overlaps another code", help="give the two codes different digits, or make them for different segments",
                               notes=[f"the other code is at {aspan.file}:{aspan.line}"])
-    services: dict[tuple, list[int]] = {}
-    for j, (code, _) in enumerate(codes):
-        services.setdefault((code.action, code.action_args), []).append(j)
-    for same in services.values():
-        for n, j in enumerate(same):
-            b, bspan = codes[j]
-            for i in same[:n]:
-                a, aspan = codes[i]
-                if (i, j) in overlapping or not _overlap(segment_of, a.eligibility, b.eligibility):
-                    continue
-                what = " ".join((b.action,) + tuple(f'"{x}"' for x in b.action_args))
-                ctx.warning("T0307", f"`{b.pattern}` and `{a.pattern}` both do `{what}` for the same subscribers",
-                            bspan, "a second code for this service",
-                            help="if the seed names two codes for one service, keep the one you trust and write the reading in a `note`; "
-                                 "if they serve different subscribers, say so with `for`",
-                            notes=[f"the other code is at {aspan.file}:{aspan.line}"])
+    # Two codes for one service (same action and arguments) for the same subscribers: warn
+    # once per code, naming the first earlier one it overlaps (indexed, so the check stays
+    # linear however many codes share an action).
+    first: dict[tuple, int] = {}
+    for j, (b, bspan) in enumerate(codes):
+        service = (b.action, b.action_args)
+        keys = _eligibility_keys(segment_of, b.eligibility)
+        rivals = sorted({first[service, k] for k in keys if (service, k) in first})
+        rival = next((i for i in rivals if (i, j) not in overlapping), None)
+        if rival is not None:
+            a, aspan = codes[rival]
+            what = " ".join((b.action,) + tuple(f'"{x}"' for x in b.action_args))
+            ctx.warning("T0307", f"`{b.pattern}` and `{a.pattern}` both do `{what}` for the same subscribers",
+                        bspan, "a second code for this service",
+                        help="if the seed names two codes for one service, keep the one you trust and write the reading in a `note`; "
+                             "if they serve different subscribers, say so with `for`",
+                        notes=[f"the other code is at {aspan.file}:{aspan.line}"])
+        for k in _eligibility_marks(segment_of, b.eligibility):
+            first.setdefault((service, k), j)
     known = {c.pattern for c, _ in codes} | {t for c, _ in codes for _, t in c.variants} | {
         e for c, _ in codes for e in c.examples}
     for atom in state.prose:

@@ -516,14 +516,20 @@ def _row_rate(ctx: Context, row: Row, intervals: dict[str, Interval], reported: 
 
 # -- cross-checks ------------------------------------------------------------------------------
 
+def _zone_prices(ctx: Context) -> set[tuple[str, str]]:
+    """(zone, service) priced by some roaming zone table (computed once, after every build)."""
+    def index() -> set[tuple[str, str]]:
+        return {(r.zone, r.service) for pl in ctx.out["price_lists"] if pl.kind == "zones"
+                for r in pl.rates if r.price is not None}
+    return ctx.state("rating.zone_prices", index)
+
+
 def _check_via_zone(ctx: Context, service: str, zone: str, span: Span) -> None:
     """`zone "Zona Region"` needs that zone's price for the service in a roaming zone table."""
     if zone not in ctx.names.get(ZONE, {}) or ("broken", "") in _members(ctx):
         return  # unknown zone, or a zone table with mistakes: already reported
-    for pl in ctx.out["price_lists"]:
-        if pl.kind == "zones" and any(r.zone == zone and r.service == service and r.price is not None
-                                      for r in pl.rates):
-            return
+    if (zone, service) in _zone_prices(ctx):
+        return
     ctx.error("T0413", f"zone `{zone}` has no `{service}` price in a roaming price list", span,
               "nothing to charge", help=f"give `{zone}` {article(service)} `{service}` price in `roaming prices`, "
                                         "or write a price here")
