@@ -4,6 +4,8 @@
     tariffc explain CODE
     tariffc build [--specs DIR] [--out DIR] [--docs DIR] [--check]
     tariffc run SCENARIO.json [--explain] [--format json|table]
+    tariffc fmt [--check] [--diff] PATH...
+    tariffc diff OLD NEW | REV1..REV2 | --git REV1 REV2 [--format markdown|json]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
 failed or an event raised an error it did not expect), 2 usage error, a path that does not
@@ -181,6 +183,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if n["failed"] or n["unexpected_errors"] else EXIT_OK
 
 
+# --- fmt, diff, watch (compiler/fmt.py, diff.py, watch.py) ------------------------------
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from compiler import fmt
+
+    return fmt.run(args)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from compiler import diff
+
+    return diff.run(args)
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,9 +244,37 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json (default) or a table for people")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("fmt", help="rewrite .tariff files in the canonical layout",
+                       description="Rewrite .tariff files (or every one under a folder) in the "
+                                   "canonical layout: 2-space indents, aligned table columns, "
+                                   "every comment kept (docs/cli-tools.md). A file with syntax "
+                                   "errors is left as it was. Exit codes: 0 every file is (now) "
+                                   "canonical, 1 a file has syntax errors or, with --check, "
+                                   "would change, 2 usage error.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a spec folder or .tariff file")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; list the files that would change and exit 1 if any")
+    p.add_argument("--diff", action="store_true", help="print what would change as a unified diff")
+    p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("diff", help="changelog between two versions of the specs",
+                       description="Compare the checked models of two spec folders, or of the "
+                                   "specs folder at two git revisions (REV1..REV2 or --git REV1 "
+                                   "REV2), and print a customer-facing changelog: prices, "
+                                   "validities, codes, SMS keywords, passes, zones, rules, bill "
+                                   "fields. Exit codes: 0 printed (changes or none), 1 one side "
+                                   "has spec errors, 2 usage error.")
+    p.add_argument("sides", nargs="+", metavar="OLD NEW",
+                   help="two spec folders; or REV1..REV2; or two revisions with --git")
+    p.add_argument("--git", action="store_true",
+                   help="OLD and NEW are git revisions; read --specs at each")
+    p.add_argument("--specs", default="specs",
+                   help="with git revisions: the specs folder to read (default: specs)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                   help="markdown (default) or json, to stdout")
+    p.set_defaults(func=cmd_diff)
+
     # Future subcommands, registered here once they exist (not before):
-    #   fmt       reformat .tariff files
-    #   diff      compare two versions of an operator's tariff
     #   watch     re-check on every save
     #   adequacy  report which spec rules the golden vectors exercise
     return parser
