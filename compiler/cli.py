@@ -6,6 +6,7 @@
     tariffc run SCENARIO.json [--explain] [--format json|table]
     tariffc fmt [--check] [--diff] PATH...
     tariffc diff OLD NEW | REV1..REV2 | --git REV1 REV2 [--format markdown|json]
+    tariffc watch [PATH] [--out DIR] [--docs DIR] [--no-build] [--once]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
 failed or an event raised an error it did not expect), 2 usage error, a path that does not
@@ -197,6 +198,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return diff.run(args)
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from compiler import watch
+
+    return watch.run(args)
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,8 +281,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="markdown (default) or json, to stdout")
     p.set_defaults(func=cmd_diff)
 
+    p = sub.add_parser("watch", help="re-check and rebuild on every save",
+                       description="Poll the .tariff files under PATH every half second; on "
+                                   "every save re-check them, print the diagnostics and, when "
+                                   "PATH is a specs folder without errors, rebuild the output "
+                                   "as `tariffc build` does. Ctrl-C stops. Exit codes: 0 "
+                                   "stopped (or, with --once, clean), 1 with --once: spec "
+                                   "errors, 2 usage error.")
+    p.add_argument("path", nargs="?", default="specs", metavar="PATH",
+                   help="a specs folder, operator folder or .tariff file (default: specs)")
+    p.add_argument("--out", default="generated", help="the output folder (default: generated)")
+    p.add_argument("--docs", default="docs", help="the docs folder (default: docs)")
+    p.add_argument("--no-build", action="store_true", help="only check; never write")
+    p.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
+    p.add_argument("--once", action="store_true", help="run one check (and build) and exit")
+    p.set_defaults(func=cmd_watch)
+
     # Future subcommands, registered here once they exist (not before):
-    #   watch     re-check on every save
     #   adequacy  report which spec rules the golden vectors exercise
     return parser
 
