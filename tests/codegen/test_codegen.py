@@ -112,9 +112,11 @@ def test_build_is_independent_of_hash_seed(tmp_path: Path) -> None:
     for seed in ("1", "4242"):
         out = tmp_path / f"out{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-m", "compiler.cli", "build", "--specs", "specs", "--out", str(out)],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
-        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+        docs = tmp_path / f"docs{seed}"
+        subprocess.run([sys.executable, "-m", "compiler.cli", "build", "--specs", "specs", "--out", str(out),
+                        "--docs", str(docs)], cwd=ROOT, env=env, check=True, capture_output=True)
+        outs.append({p.relative_to(tmp_path).as_posix().split("/", 1)[1]: p.read_bytes()
+                     for d in (out, docs) for p in d.rglob("*") if p.is_file()})
     assert outs[0] == outs[1]
 
 
