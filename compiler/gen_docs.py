@@ -313,7 +313,8 @@ def navigation(ops: list[Tariff], built: dict[str, dict[str, str]], docs: Path) 
     runtime = glob("runtime")
     runtime.append("runtime/api.md")
     nav: list = [{"Home": "index.md"}, {"Getting started": "getting-started.md"},
-                 {"Language reference": glob("language")}, {"CLI": "cli.md"},
+                 {"Language reference": glob("language")},
+                 {"CLI": ["cli.md", "cli-tools.md"] if (docs / "cli-tools.md").is_file() else "cli.md"},
                  {"Runtime API": runtime}]
     if (docs / "scenario.md").is_file():
         nav.append({"Scenario format": "scenario.md"})
