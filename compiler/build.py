@@ -43,7 +43,7 @@ class BuildResult:
 def generate(specs: str, docs: str | Path = "docs") -> BuildResult:
     """Check the specs and produce every output file in memory. `docs` is the site's folder,
     whose hand-written pages the navigation lists."""
-    from compiler import gen_docs, gen_python
+    from compiler import gen_docs, gen_python, vectors
 
     result = check_paths([specs])
     files: dict[str, str] = {}
@@ -54,6 +54,7 @@ def generate(specs: str, docs: str | Path = "docs") -> BuildResult:
     for tariff in sorted(result.tariffs, key=lambda t: t.id):
         for rel, text in gen_python.sources(tariff).items():
             files[f"{tariff.id}/{rel}"] = text
+        files.update(vectors.files(tariff))
     tree, pages = gen_docs.site_pages(list(result.tariffs), Path(docs))
     return BuildResult(dict(sorted(files.items())), result.diagnostics, result.sources, tree, pages)
 

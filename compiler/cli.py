@@ -204,6 +204,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return watch.run(args)
 
 
+def cmd_adequacy(args: argparse.Namespace) -> int:
+    from compiler import adequacy
+
+    return adequacy.main(args.operators, args.specs)
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -297,8 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="run one check (and build) and exit")
     p.set_defaults(func=cmd_watch)
 
-    # Future subcommands, registered here once they exist (not before):
-    #   adequacy  report which spec rules the golden vectors exercise
+    p = sub.add_parser("adequacy", help="mutate the model; report which changes no vector notices",
+                       description="Change the checked model one element at a time (each "
+                                   "price, interval, threshold, percentage, validity, quota, "
+                                   "code, keyword, eligibility, rule choice), run the committed "
+                                   "vectors of generated/<operator>/vectors/ against each "
+                                   "mutant and print `killed K of N mutants` with the "
+                                   "survivors. Exit codes: 0 all killed, 1 survivors, 2 spec "
+                                   "errors or an unknown operator.")
+    p.add_argument("operators", nargs="*", metavar="OPERATOR", help="operator ids (default: all)")
+    p.add_argument("--specs", default="specs", help="the specs folder (default: specs)")
+    p.set_defaults(func=cmd_adequacy)
     return parser
 
 

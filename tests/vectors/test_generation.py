@@ -1,0 +1,81 @@
+"""Vector generation and adequacy (issue 4): deterministic, fresh, complete, and a sample of
+mutants all killed. The full adequacy run is `tariffc adequacy` (about 20 s)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from compiler import adequacy, vectors
+from compiler.check import check_paths
+from runtime import scenario as sc
+from tests.vectors.conftest import ROOT, check_vector
+
+
+@pytest.fixture(scope="module")
+def tariffs():
+    result = check_paths(["specs"])
+    assert not result.errors
+    return {t.id: t for t in result.tariffs}
+
+
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+def test_vectors_are_deterministic_and_fresh(tariffs, operator):
+    first = vectors.files(tariffs[operator])
+    assert first == vectors.files(tariffs[operator])
+    for rel, text in first.items():
+        on_disk = (ROOT / "generated" / rel).read_text(encoding="utf-8")
+        assert on_disk == text, f"generated/{rel} is stale: run `tariffc build`"
+    assert sum(len(t.encode()) for t in first.values()) < 1_500_000
+
+
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+def test_every_vector_is_a_valid_scenario_with_expectations(tariffs, operator):
+    for text in vectors.files(tariffs[operator]).values():
+        doc = json.loads(text)
+        for vec in doc["vectors"]:
+            s = sc.load(vectors.scenario_of(vec))
+            assert all(step.expect and "why" in step.expect for step in s.events), vec["name"]
+
+
+def test_boundary_cases_are_there(tariffs):
+    names = {json.loads(t)["kind"]: [v["name"] for v in json.loads(t)["vectors"]]
+             for t in vectors.files(tariffs["telenor_rs"]).values()}
+    assert {"rating_zones", "rating_network", "passes", "codes", "family", "bill",
+            "random"} <= set(names)
+    family = " ".join(names["family"])
+    for size in range(2, 7):
+        assert f"size {size}" in family
+    for delta in ("-1 s", "+0 s", "+1 s"):
+        assert f"invitation answer {delta}" in family
+
+
+def test_a_changed_price_fails_a_vector_with_a_readable_diff(tariffs):
+    """The plugin's diff names the event, the field, what was expected and what came."""
+    from compiler.lower import lower
+    from runtime.engine import Engine
+    t = tariffs["telenor_rs"]
+    m = next(m for m in adequacy.mutants(t) if m.what == "Price.amount 119.90 -> 120.90")
+    engine = Engine(lower(adequacy.apply(t, m)))
+    doc = json.loads((ROOT / "generated/telenor_rs/vectors/rating_zones.json").read_text())
+    vec = next(v for v in doc["vectors"] if v["name"] == "Zona 1 outgoing call")
+    problem = check_vector(vec, engine)
+    assert problem is not None
+    assert "charge" in problem and "expected \"119.90\"" in problem and "got      \"120.90\"" in problem
+
+
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+def test_a_sample_of_mutants_is_killed(tariffs, operator):
+    report = adequacy.run(tariffs[operator], sample=20, seed=4)
+    assert report.total == 20
+    assert not report.survivors, report.text()
+    assert not report.invalid, report.text()
+
+
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+def test_at_least_100_mutants(tariffs, operator):
+    ms = adequacy.mutants(tariffs[operator])
+    assert len(ms) >= 100
+    kinds = {m.what.split(" ", 1)[0] for m in ms}
+    assert "Price.amount" in kinds and "Eligibility.segments" in kinds
