@@ -7,6 +7,7 @@ import sys
 BENCHMARKS = {
     "parse": "benchmarks.parse",
     "rating": "benchmarks.rating",
+    "vectors": "benchmarks.vectors",
 }
 
 
