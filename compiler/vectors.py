@@ -865,17 +865,20 @@ def bill(t: Tariff, f: Facts) -> list[Vector]:
                        "traffic at the month's edges; one-time charges of every category; "
                        "previous balances", f.when(2026, 1, 1, 0))
             ledger = []
-            for i, c in enumerate(b.one_time):
-                ledger.append({"at": f.when(2026, 1, 1 + i % 28, 12).isoformat(), "kind": "one_time",
+            base = max(activated, f.when(2026, 1, 1))
+            for i, c in enumerate(b.one_time):  # every category, from the activation on
+                ledger.append({"at": (base + timedelta(minutes=7 * i)).isoformat(), "kind": "one_time",
                                "category": c.name, "amount": f"{10 + i}.50", "quantity": 1})
-            ledger += [{"at": f.when(2026, 1, 25).isoformat(), "kind": "discount",
+            ledger += [{"at": max(base, f.when(2026, 1, 25)).isoformat(), "kind": "discount",
                         "category": "Popust", "amount": "50.00"},
                        {"at": f.when(2026, 1, 31, 23, 59, 59).isoformat(), "kind": "traffic",
                         "category": "outgoing call", "amount": "119.90", "quantity": 60, "unit": "s"},
                        {"at": f.when(2026, 2, 1, 0, 0, 0).isoformat(), "kind": "traffic",
                         "category": "outgoing call", "amount": "119.90", "quantity": 60, "unit": "s"},
-                       {"at": f.when(2025, 12, 31, 23, 59, 59).isoformat(), "kind": "traffic",
-                        "category": "sms", "amount": "29.90", "quantity": 1, "unit": "sms"}]
+                       ]
+            if activated < f.when(2025, 12, 31, 23, 59, 59):
+                ledger.append({"at": f.when(2025, 12, 31, 23, 59, 59).isoformat(), "kind": "traffic",
+                               "category": "sms", "amount": "29.90", "quantity": 1, "unit": "sms"})
             me = v.sub(f.msisdn(), "postpaid", plan=plan, activated=activated.isoformat(),
                        ledger=ledger)
             v.usage(me, "outgoing call", 61, {"country": "DE"}.items(), FAR_PARTY,
@@ -890,7 +893,7 @@ def bill(t: Tariff, f: Facts) -> list[Vector]:
                           {"due_date": "2026-02-20"}, {"due_date": "2026-01-30"}):
                 v.add("bill", {"msisdn": me, "year": 2026, "month": 1, **extra}, when=when)
                 when += timedelta(seconds=1)
-            for y, m in ((2025, 12), (2026, 2), (2026, 13 - 12)):
+            for y, m in ((2025, 12), (2026, 2)):
                 v.add("bill", {"msisdn": me, "year": y, "month": m}, when=when)
                 when += timedelta(seconds=1)
             out.append(v)
@@ -922,6 +925,8 @@ def random_month(t: Tariff, f: Facts, rng: random.Random, n: int, events: int) -
     pass_ways = [(p, w) for p in t.passes for w in _activations(t, p)]
     texts = [c.pattern for c in t.codes if not c.params and not c.menu]
     sms_cmds = [c for c in t.sms_commands]
+    priced = any(r.price is not None for pl in t.price_lists for r in pl.rates)
+    usage_share = 0.45 if priced else 0.1  # an operator without prices answers `not_available`
     now = start
     for _ in range(events):
         now += timedelta(seconds=rng.choice([1, 30, 600, 3600, 5 * 3600, 20 * 3600]))
@@ -930,7 +935,7 @@ def random_month(t: Tariff, f: Facts, rng: random.Random, n: int, events: int) -
         me = rng.choice(subs)
         where = rng.choice(places)
         x = rng.random()
-        if x < 0.45:
+        if x < usage_share:
             service = rng.choice(services)
             amount = rng.choice([0, 1, 5, 29, 30, 31, 59, 60, 61, 100, 105, 106, 600, 2000])
             party = None if service in ("data", "mms") else rng.choice(parties)
@@ -949,14 +954,15 @@ def random_month(t: Tariff, f: Facts, rng: random.Random, n: int, events: int) -
             else:
                 text = rng.choice(_sms_texts(cmd, f))
             v.sms(me, cmd.number, text, when=now)
-        elif x < 0.9:
+        elif x < 0.9 and (t.passes or t.families):
             v.add("tick", {}, when=now)
         elif t.calls or t.web_channels:
             if t.calls and rng.random() < 0.5:
                 v.add("call", {"msisdn": me, "number": rng.choice(t.calls).number}, when=now)
             elif t.web_channels:
                 v.add("web", {"msisdn": me, "channel": rng.choice(t.web_channels).name}, when=now)
-    v.add("month_end", {}, when=f.when(2026, 5, 31, 23, 59, 59))
+    if t.families or t.bills:
+        v.add("month_end", {}, when=f.when(2026, 5, 31, 23, 59, 59))
     if t.bills:
         for me in subs:
             v.add("bill", {"msisdn": me, "year": 2026, "month": 5}, step=1)
