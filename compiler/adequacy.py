@@ -226,7 +226,7 @@ def _code_texts(code) -> list[tuple[str, dict]]:
 def _keyword(cmd) -> list[tuple[str, dict]]:
     """An SMS command's keyword changed coherently (keyword, folded form, first part)."""
     if not cmd.keyword:
-        return [(f"blank message -> 'X'", {"keyword": "X", "folded": "X", "pattern": "X",
+        return [("blank message -> 'X'", {"keyword": "X", "folded": "X", "pattern": "X",
                                            "parts": ("X",) + cmd.parts})]
     (label, new), = _text(cmd.keyword)
     folded = new.upper()
@@ -263,7 +263,7 @@ def mutants(tariff: Tariff) -> list[Mutant]:
     SEGMENTS = tuple(s.id for s in tariff.segments)
     out: list[Mutant] = []
 
-    def walk(obj, path: Path_, where: str) -> None:
+    def walk(obj, path: tuple, where: str) -> None:
         if isinstance(obj, tuple):
             for i, x in enumerate(obj):
                 walk(x, path + (i,), where)
@@ -495,7 +495,8 @@ def main(operators: list[str] | None = None, specs: str = "specs", out=print) ->
     tariffs = {t.id: t for t in result.tariffs}
     unknown = [o for o in operators or [] if o not in tariffs]
     if unknown:
-        out(f"tariffc adequacy: unknown operator {', '.join(unknown)} (known: {', '.join(sorted(tariffs))})")
+        out(f"tariffc adequacy: unknown operator {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(tariffs))})")
         return 2
     ok = True
     for op in operators or sorted(tariffs):

@@ -100,7 +100,8 @@ EVENTS = st.one_of(
 def test_no_prepaid_balance_goes_negative(telenor, balance, events, gaps):
     world = world_of(Subscriber(ME, "prepaid", balance=Money(balance, "RSD"),
                                 activated=T0 - timedelta(days=1)))
-    world = World(world.subscribers, frozen_map({"vouchers": frozen_map({"1234567890": Decimal("500")})}))
+    vouchers = frozen_map({"1234567890": Decimal("500")})
+    world = World(world.subscribers, frozen_map({"vouchers": vouchers}))
     at = T0
     for ev, gap in zip(events, gaps):
         at += timedelta(seconds=gap)
@@ -121,7 +122,8 @@ def test_no_prepaid_balance_goes_negative(telenor, balance, events, gaps):
 
 LEDGER = st.lists(st.tuples(
     st.sampled_from(("traffic", "discount", "one_time", "fee")),
-    st.sampled_from(("outgoing call", "sms", "Zamena SIM kartice", "Penali", "Popust", "Telenor Porodica")),
+    st.sampled_from(("outgoing call", "sms", "Zamena SIM kartice", "Penali", "Popust",
+                     "Telenor Porodica")),
     st.decimals(0, 5000, places=2), st.integers(0, 40), st.integers(0, 600)), max_size=30)
 
 
@@ -153,9 +155,10 @@ def test_bill_lines_sum_exactly_to_the_totals(telenor, ledger, previous, activat
 
 
 @SETTINGS
-@given(packages=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 500), st.integers(0, 50000)),
-                         min_size=3, max_size=5))
-def test_each_members_bonus_is_the_tiers_percentage_of_its_package(telenor, telenor_tariff, packages):
+@given(packages=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 500),
+                                   st.integers(0, 50000)), min_size=3, max_size=5))
+def test_each_members_bonus_is_the_tiers_percentage_of_its_package(telenor, telenor_tariff,
+                                                                   packages):
     fam = telenor_tariff.families[0]
     numbers = [f"3816410000{i:02d}" for i in range(len(packages))]
     subs = [Subscriber(n, "postpaid", plan=fam.plans[0], activated=T0 - timedelta(days=40),
@@ -163,8 +166,8 @@ def test_each_members_bonus_is_the_tiers_percentage_of_its_package(telenor, tele
             for n, (m, s, mb) in zip(numbers, packages)]
     world = world_of(*subs)
     at = T0
-    world, _ = telenor.apply(world, Sms(numbers[0], at, "9001",
-                                        "TELENOR PORODICA: " + ", ".join("+" + n for n in numbers[1:])))
+    invite = "TELENOR PORODICA: " + ", ".join("+" + n for n in numbers[1:])
+    world, _ = telenor.apply(world, Sms(numbers[0], at, "9001", invite))
     out = None
     for n in numbers[1:]:
         at += timedelta(minutes=1)

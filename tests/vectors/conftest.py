@@ -19,8 +19,6 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from compiler.vectors import play, scenario_of
 from runtime import scenario as sc
 
@@ -100,11 +98,13 @@ def diff_text(vector: dict, failures) -> str:
     lines = [f"vector {vector['name']!r}: {vector['description']}"]
     for ev, result, rows in failures:
         kind = next(k for k in ev if k in sc.KINDS)
-        lines.append(f"events[{result.index}] {kind} {ev['at']}  ({ev['expect'].get('why', '')[:100]})")
+        why = ev["expect"].get("why", "")[:100]
+        lines.append(f"events[{result.index}] {kind} {ev['at']}  ({why})")
         width = max(len(r[0]) for r in rows)
         for name, want, got in rows:
-            lines.append(f"  {name.ljust(width)}  expected {json.dumps(want, ensure_ascii=False)[:200]}")
-            lines.append(f"  {' ' * width}  got      {json.dumps(got, ensure_ascii=False)[:200]}")
+            want, got = (json.dumps(x, ensure_ascii=False)[:200] for x in (want, got))
+            lines.append(f"  {name.ljust(width)}  expected {want}")
+            lines.append(f"  {' ' * width}  got      {got}")
     return "\n".join(lines)
 
 
