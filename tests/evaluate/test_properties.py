@@ -180,3 +180,32 @@ def test_each_members_bonus_is_the_tiers_percentage_of_its_package(telenor, tele
         assert b["seconds"] // 60 == int(m * percent / 100)
         assert b["sms"] == int(s * percent / 100)
         assert b["kb"] // 1024 == int(mb * percent / 100)
+
+
+@pytest.fixture(params=["evaluator", "runtime"])
+def azercell(request, pairs):
+    evaluator, engine = pairs["azercell"]
+    return evaluator if request.param == "evaluator" else engine
+
+
+AZ = "994501234567"
+AZ_EVENTS = st.one_of(
+    st.builds(lambda to, text: Sms(AZ, T0, to, text), st.sampled_from(("2112", "1005", "1003")),
+              st.sampled_from(("", "1234567890", "X"))),
+    st.builds(lambda text: Dial(AZ, T0, text), st.sampled_from(("*111*1*7#YES", "*650#YES"))),
+)
+
+
+@SETTINGS
+@given(balance=st.decimals(0, 1, places=2), events=st.lists(AZ_EVENTS, min_size=1, max_size=20))
+def test_no_azercell_prepaid_balance_goes_negative(azercell, balance, events):
+    from dataclasses import replace
+    world = world_of(Subscriber(AZ, "prepaid", balance=Money(balance, "AZN"),
+                                activated=T0 - timedelta(days=1)))
+    for i, event in enumerate(events):
+        event = replace(event, at=T0 + timedelta(minutes=i))
+        try:
+            world, _ = azercell.apply(world, event)
+        except TariffError:
+            continue
+        assert world.subscriber(AZ).balance.amount >= 0
