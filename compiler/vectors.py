@@ -112,39 +112,15 @@ class Oracle:
 
 
 def play(scenario, engine, explain: bool = True):
-    """Run a loaded scenario through `engine`: [(Result, balance after or "-")] per event.
-    The loop of `runtime.scenario.run`, keeping each world to read the balance."""
-    from runtime import errors
+    """Run a loaded scenario through `engine`: [(Result, balance after or "-")] per event."""
     from runtime import scenario as sc
-    binder = sc._Binder(engine)
-    world = binder.world(scenario)
     out = []
-    for step in scenario.events:
-        msisdn = None
-        try:
-            if "msisdn" in step.fields:
-                msisdn = binder.number(step.fields["msisdn"])
-            if step.kind == "bill":
-                outcome = sc._bill(engine, world, msisdn, step, explain)
-            else:
-                world, outcome = engine.apply(world, binder.event(step), explain)
-        except errors.TariffError as err:
-            r = sc.Result(step.index, step.at.isoformat(), step.kind, msisdn, False, None,
-                          engine.currency, (), "", err.source or "", "" if explain else None,
-                          err.reason, {k: sc._plain(v) for k, v in err.details.items()}, err.code)
-        else:
-            r = sc.Result(step.index, step.at.isoformat(), step.kind, msisdn, outcome.ok,
-                          None if outcome.charge is None else str(outcome.charge.amount),
-                          engine.currency,
-                          tuple({"channel": x.channel, "text": x.text, "to": x.to}
-                                for x in outcome.replies),
-                          outcome.rule, outcome.source, outcome.arithmetic if explain else None,
-                          outcome.reason, sc._plain(outcome.data))
+    for _, msisdn, result, world in sc.play(scenario, engine, explain):
         balance = "-"
         if msisdn is not None and msisdn in world.subscribers:
             b = world.subscribers[msisdn].balance
             balance = None if b is None else str(b.amount)
-        out.append((r, balance))
+        out.append((result, balance))
     return out
 
 

@@ -563,21 +563,22 @@ class _Binder:
         return {"tick": Tick, "month_end": MonthEnd}[step.kind](at, msisdn)
 
 
-def run(scenario: Scenario, module=None, explain: bool = False) -> list[Result]:
-    """Play the scenario's events in order: one `Result` per event, expectations checked.
-    `module` is a generated operator module or an `Engine` (default: generated.<operator>).
-    Raises `ScenarioError` for an unknown operator, segment or a malformed subscriber number."""
+def play(scenario: Scenario, module=None, explain: bool = False):
+    """Play the scenario's events in order, yielding `(step, msisdn, result, world)` for each:
+    its `Result` (expectations not checked) and the world after it (an event that raised
+    leaves the world as it was). `module` is a generated operator module or an `Engine`
+    (default: generated.<operator>). Raises `ScenarioError` for an unknown operator, segment or
+    a malformed subscriber number."""
     engine = engine_of(scenario.operator, module)
     binder = _Binder(engine)
     world = binder.world(scenario)
-    results = []
     for step in scenario.events:
         msisdn = None
         try:
             if "msisdn" in step.fields:
                 msisdn = binder.number(step.fields["msisdn"])
             if step.kind == "bill":
-                world, outcome = world, _bill(engine, world, msisdn, step, explain)
+                outcome = _bill(engine, world, msisdn, step, explain)
             else:
                 world, outcome = engine.apply(world, binder.event(step), explain)
         except errors.TariffError as err:
@@ -592,7 +593,18 @@ def run(scenario: Scenario, module=None, explain: bool = False) -> list[Result]:
                                   for r in outcome.replies),
                             outcome.rule, outcome.source, outcome.arithmetic if explain else None,
                             outcome.reason, _plain(outcome.data))
+        yield step, msisdn, result, world
+
+
+def run(scenario: Scenario, module=None, explain: bool = False) -> list[Result]:
+    """Play the scenario's events in order: one `Result` per event, expectations checked.
+    `module` is a generated operator module or an `Engine` (default: generated.<operator>).
+    Raises `ScenarioError` for an unknown operator, segment or a malformed subscriber number."""
+    binder = None
+    results = []
+    for step, msisdn, result, world in play(scenario, module, explain):
         if step.expect is not None:
+            binder = binder or _Binder(engine_of(scenario.operator, module))
             result = _checked(result, step.expect, world, binder, msisdn)
         results.append(result)
     return results
