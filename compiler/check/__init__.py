@@ -156,12 +156,13 @@ def operator_dirs(path: Path) -> list[Path]:
 
 def check_operator(files: list[Path], operator_dir: str) -> tuple[Tariff | None, list[Diagnostic], dict[str, str]]:
     parsed, diags, sources = [], [], {}
-    for p in sorted(files):
-        f, syntax, text = parse_file(p, str(p))
-        parsed.append(f)
-        diags.extend(syntax)
-        sources[str(p)] = text
-    tariff, semantic = check_files(parsed, operator_dir, broken=bool(diags))
+    with gc_paused():  # one pause for both phases: no collection of the new trees in between
+        for p in sorted(files):
+            f, syntax, text = parse_file(p, str(p))
+            parsed.append(f)
+            diags.extend(syntax)
+            sources[str(p)] = text
+        tariff, semantic = check_files(parsed, operator_dir, broken=bool(diags))
     return tariff, sorted(diags + semantic, key=Diagnostic.sort_key), sources
 
 
@@ -188,8 +189,9 @@ def check_paths(paths: list[str]) -> CheckResult:
 
 def check_text(text: str, path: str = "<string>") -> tuple[Tariff | None, list[Diagnostic]]:
     """Parse and check one file's text as a whole operator (tests and benchmarks)."""
-    f, syntax = parse(text, path)
-    tariff, semantic = check_files([f], path, broken=bool(syntax))
+    with gc_paused():  # one pause for both phases: no collection of the new tree in between
+        f, syntax = parse(text, path)
+        tariff, semantic = check_files([f], path, broken=bool(syntax))
     return tariff, sorted(syntax + semantic, key=Diagnostic.sort_key)
 
 
