@@ -15,8 +15,8 @@ not depend on Hypothesis, and the output is byte-identical from run to run.
 
 A vector file is `{"operator", "kind", "generator", "vectors": [{"name", <scenario>}, ...]}`;
 `scenario_of(vector)` drops the name and gives a document `runtime.scenario.load` accepts.
-Each expectation holds `ok`, `charge` ("0" for none), `error`, every reply text
-(`reply_contains`), `source`, the whole outcome `data`, the subscriber's `balance` after the
+Each expectation holds `ok`, `charge` ("0" for none), `error`, every reply with its channel
+(`reply_contains`: `{"channel": "sms", "text": ...}`), `source`, the whole outcome `data`, the subscriber's `balance` after the
 event, and in `why` the rule and the evaluator's arithmetic.
 """
 
@@ -131,9 +131,10 @@ def expectation(r, balance) -> dict:
         e["error"] = r.error
     e["ok"] = r.ok
     e["charge"] = r.charge if r.charge is not None else "0"
-    texts = [x["text"] for x in r.replies]
-    if texts:
-        e["reply_contains"] = texts
+    replies = [{"channel": x["channel"], "text": x["text"]} if x.get("channel") else x["text"]
+               for x in r.replies]
+    if replies:
+        e["reply_contains"] = replies
     if r.source:
         e["source"] = r.source
     if r.data:

@@ -57,6 +57,9 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bill": (("msisdn", "year", "month"), ("format", "language", "due_date", "previous_balance")),
 }
 BILL_FORMATS = ("data", "text", "markdown", "html")
+# The channels a reply comes on: a code's or command's `reply` channels, `web` for the answer
+# of a web channel, and `bill` for a rendered bill.
+REPLY_CHANNELS = ("ussd", "sms", "voice", "web", "bill")
 EXPECT = ("ok", "charge", "error", "reply_contains", "data", "balance", "source", "why")
 SUBSCRIBER = ("msisdn", "segment", "plan", "activated", "balance", "previous_balance", "language",
               "package", "suspended", "ledger")
@@ -446,7 +449,7 @@ def _expect(c: _Checker, value, path: str) -> dict | None:
         if key in e:
             c.text(e[key], f"{path}.{key}")
     if "reply_contains" in e:
-        _strings(c, e["reply_contains"], f"{path}.reply_contains")
+        _replies(c, e["reply_contains"], f"{path}.reply_contains")
     if "data" in e:
         c.mapping(e["data"], f"{path}.data")
     if "balance" in e:
@@ -458,6 +461,53 @@ def _expect(c: _Checker, value, path: str) -> dict | None:
         elif b is not None:
             c.money(b, f"{path}.balance")
     return e
+
+
+def _replies(c: _Checker, value, path: str) -> None:
+    """`reply_contains`: strings (part of some reply's text) or objects `{"channel": "sms",
+    "text": "..."}` (part of the text of some reply on that channel; either key may be left out,
+    not both)."""
+    if not isinstance(value, list):
+        c.fail(path, f"must be a list of strings or reply objects, not {_kind(value)}")
+        return
+    for i, v in enumerate(value):
+        item = f"{path}[{i}]"
+        if isinstance(v, str):
+            c.text(v, item)
+        elif isinstance(v, dict):
+            c.obj(v, item, (), ("channel", "text"))
+            if not ("channel" in v or "text" in v):
+                c.fail(item, "must have a `channel`, a `text` or both")
+            if "channel" in v:
+                c.choice(v["channel"], f"{item}.channel", REPLY_CHANNELS)
+            if "text" in v:
+                c.text(v["text"], f"{item}.text")
+        else:
+            c.fail(item, f"must be a string or an object {{\"channel\", \"text\"}}, not {_kind(v)}")
+
+
+def reply_matches(expected, reply: Mapping) -> bool:
+    """Whether one reply (`{"channel", "text", ...}`) meets one `reply_contains` item.
+
+    >>> reply_matches({"channel": "sms", "text": "debt"}, {"channel": "sms", "text": "Total debt: 0"})
+    True
+    >>> reply_matches({"channel": "ussd", "text": "debt"}, {"channel": "sms", "text": "Total debt: 0"})
+    False
+    >>> reply_matches("debt", {"channel": "sms", "text": "Total debt: 0"})
+    True
+    """
+    if isinstance(expected, str):
+        return expected in reply["text"]
+    return (expected.get("channel", reply["channel"]) == reply["channel"]
+            and expected.get("text", "") in reply["text"])
+
+
+def _describe_reply(expected) -> str:
+    """One `reply_contains` item for a failure message: `'debt'` or `'debt' on sms`."""
+    if isinstance(expected, str):
+        return repr(expected)
+    text = repr(expected["text"]) if "text" in expected else "a reply"
+    return f"{text} on {expected['channel']}" if "channel" in expected else text
 
 
 # --- running ------------------------------------------------------------------------------
@@ -662,10 +712,11 @@ def _checked(result: Result, expect: Mapping, world: World, binder: _Binder, msi
         got = Decimal(result.charge) if result.charge is not None else Decimal(0)
         if got != Decimal(expect["charge"]):
             failures.append(f"charge: expected {expect['charge']}, got {result.charge}")
-    texts = [r["text"] for r in result.replies]
     for part in expect.get("reply_contains", ()):
-        if not any(part in t for t in texts):
-            failures.append(f"reply_contains: no reply contains {part!r} (replies: {texts!r})")
+        if not any(reply_matches(part, r) for r in result.replies):
+            got = [f"{r['channel']}: {r['text']}" for r in result.replies]
+            failures.append(f"reply_contains: no reply contains {_describe_reply(part)} "
+                            f"(replies: {got!r})")
     if "source" in expect and expect["source"] not in result.source:
         failures.append(f"source: expected {expect['source']!r} in {result.source!r}")
     if "data" in expect:

@@ -235,3 +235,66 @@ def test_the_schema_knows_every_error_code_and_event_kind():
     schema = json.loads((ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8"))
     assert tuple(schema["$defs"]["expect"]["properties"]["error"]["enum"]) == scenario.ERROR_CODES
     assert [next(iter(o["required"])) for o in schema["$defs"]["event"]["oneOf"]] == list(scenario.KINDS)
+
+
+# --- reply channels (issue 4) ---------------------------------------------------------------
+
+# Seed 000: "Code *411# makes it possible to check account details, Information on the tariff
+# package presently shown on the phone (USSD reply). After a few seconds you shall get a
+# message with the following data: the amount of the last bill, the total debt amount,
+# reference number for the last bill and current account number (SMS reply)."
+ACCOUNT = {
+    "operator": "telenor_rs",
+    "description": "*411#: the tariff package by USSD, the account details by SMS",
+    "subscribers": [{"msisdn": "+381631234567", "segment": "postpaid", "plan": "Prenesi+ XS",
+                     "language": "en"}],
+    "events": [{"at": "2026-07-01T10:00:00+02:00",
+                "dial": {"msisdn": "+381631234567", "text": "*411#"}}],
+}
+
+
+def _account(*replies) -> dict:
+    doc = copy.deepcopy(ACCOUNT)
+    doc["events"][0]["expect"] = {"ok": True, "reply_contains": list(replies)}
+    return doc
+
+
+def test_a_reply_on_its_channel_passes(tmp_path, capsys):
+    doc = _account({"channel": "ussd", "text": "Prenesi+ XS"},  # the package: USSD reply
+                   {"channel": "sms", "text": "381631234567"},  # the account number: SMS
+                   {"channel": "sms"}, "Prenesi+ XS")  # some SMS; the old string form
+    assert run(tmp_path, doc)[0] == cli.EXIT_OK
+
+
+def test_a_reply_on_another_channel_fails(tmp_path, capsys):
+    # the account number comes by SMS, not in the USSD reply
+    code, _ = run(tmp_path, _account({"channel": "ussd", "text": "381631234567"},
+                                      {"channel": "voice"}))
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert code == cli.EXIT_FAILED
+    assert result["expectations"].startswith(
+        "failed: reply_contains: no reply contains '381631234567' on ussd (replies: ['ussd: ")
+    assert "; reply_contains: no reply contains a reply on voice" in result["expectations"]
+
+
+@pytest.mark.parametrize("item, message", [
+    ({"channel": "SMS", "text": "x"}, "events[0].expect.reply_contains[0].channel: `SMS` is not one of ussd, sms"),
+    ({}, "events[0].expect.reply_contains[0]: must have a `channel`, a `text` or both"),
+    ({"chanel": "sms"}, "events[0].expect.reply_contains[0].chanel: unknown field; did you mean `channel`?"),
+    (7, "events[0].expect.reply_contains[0]: must be a string or an object"),
+])
+def test_a_malformed_reply_expectation_names_its_path(tmp_path, capsys, item, message):
+    code, _ = run(tmp_path, _account(item))
+    assert code == cli.EXIT_USAGE
+    assert message in capsys.readouterr().err
+
+
+def test_the_schema_accepts_reply_objects_and_knows_the_channels():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8"))
+    items = schema["$defs"]["expect"]["properties"]["reply_contains"]["items"]["oneOf"]
+    assert tuple(items[1]["properties"]["channel"]["enum"]) == scenario.REPLY_CHANNELS
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(_account({"channel": "sms", "text": "x"}, "y", {"channel": "ussd"}))
+    for bad in ({}, {"channel": "fax"}, {"channel": "sms", "to": "x"}):
+        assert not validator.is_valid(_account(bad)), bad

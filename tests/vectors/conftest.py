@@ -83,10 +83,12 @@ def field_diff(expect: dict, result, balance) -> list[tuple[str, object, object]
             rows.append((key, expect[key], got_all[key]))
     if "source" in expect and expect["source"] not in result.source:
         rows.append(("source", expect["source"], result.source))
-    texts = [r["text"] for r in result.replies]
     for i, part in enumerate(expect.get("reply_contains", ())):
-        if not any(part in t for t in texts):
-            rows.append((f"reply[{i}]", part, texts[i] if i < len(texts) else "<no reply>"))
+        if not any(sc.reply_matches(part, r) for r in result.replies):
+            got = result.replies[i] if i < len(result.replies) else "<no reply>"
+            if isinstance(got, dict):
+                got = {"channel": got["channel"], "text": got["text"]}
+            rows.append((f"reply[{i}]", part, got))
     for path, value in _leaves(expect.get("data", {}), "data"):
         got = _get({"data": result.data}, "." + path)
         if not _same(value, got):

@@ -66,6 +66,23 @@ def test_a_changed_price_fails_a_vector_with_a_readable_diff(tariffs):
     assert 'expected "119.90"' in problem and 'got      "120.90"' in problem
 
 
+def test_vectors_record_the_channel_of_each_reply():
+    """Seed 000: *411# shows the tariff package (USSD reply), then the account details come by
+    SMS; the vector of *411# records both replies with their channels, and the plugin's diff
+    shows a reply that came on another channel."""
+    import copy
+    doc = json.loads((ROOT / "generated/telenor_rs/vectors/codes.json").read_text())
+    vec = next(v for v in doc["vectors"] if v["name"] == "code *411#")
+    ok = next(e for e in vec["events"] if e["dial"]["text"] == "*411#" and e["expect"]["ok"])
+    replies = ok["expect"]["reply_contains"]
+    assert [r["channel"] for r in replies] == ["ussd", "sms"]
+    moved = copy.deepcopy(vec)
+    moved["events"] = moved["events"][: vec["events"].index(ok) + 1]
+    moved["events"][-1]["expect"]["reply_contains"] = [{**replies[1], "channel": "ussd"}]
+    problem = check_vector(moved)
+    assert problem is not None and "reply[0]" in problem and '"channel": "ussd"' in problem
+
+
 @pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
 def test_a_sample_of_mutants_is_killed(tariffs, operator):
     report = adequacy.run(tariffs[operator], sample=20, seed=4)
