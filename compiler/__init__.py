@@ -9,8 +9,9 @@
     compiler.model.Tariff      one immutable, resolved model per operator
         │
         ├─ compiler.gen_python  -> generated/<operator>/  runtime module   (issue 3)
-        ├─ compiler.gen_docs    -> Markdown pages for mkdocs               (issue 5)
-        └─ compiler.vectors     -> golden test vectors                     (issue 4)
+        ├─ compiler.vectors     -> golden test vectors                     (issue 4)
+        └─ compiler.gen_docs    -> Markdown pages for mkdocs               (issue 5)
+                                   (worked examples read the build's vectors)
 
 Every generator consumes only `compiler.model`; none looks at the syntax tree.
 """

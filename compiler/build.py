@@ -51,11 +51,13 @@ def generate(specs: str, docs: str | Path = "docs") -> BuildResult:
         return BuildResult({}, result.diagnostics, result.sources)
     ids = sorted(t.id for t in result.tariffs)
     files["__init__.py"] = HEADER + '"""Compiled operator modules: ' + ", ".join(ids) + '."""\n'
+    recorded = {}  # the golden vectors, written to generated/ and read by the docs' examples
     for tariff in sorted(result.tariffs, key=lambda t: t.id):
         for rel, text in gen_python.sources(tariff).items():
             files[f"{tariff.id}/{rel}"] = text
-        files.update(vectors.files(tariff))
-    tree, pages = gen_docs.site_pages(list(result.tariffs), Path(docs))
+        recorded[tariff.id] = vectors.vectors(tariff)
+        files.update(vectors.files(tariff, recorded[tariff.id]))
+    tree, pages = gen_docs.site_pages(list(result.tariffs), Path(docs), recorded)
     return BuildResult(dict(sorted(files.items())), result.diagnostics, result.sources, tree, pages)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from compiler.docs_examples import Examples
+from compiler.docs_examples import Examples, VectorIndex, of_tariff
 from compiler.gen_docs import Format, md
 from compiler.lower import cite
 from compiler.model import Tariff
@@ -22,8 +22,9 @@ BALANCE_ACTIONS = ("balance", "account_details", "status", "plan_status", "grant
                    "revoke_access", "card_check")
 
 
-def build(tariff: Tariff, fmt: Format) -> dict[str, dict]:
-    ex = Examples(tariff, fmt)
+def build(tariff: Tariff, fmt: Format, vectors: VectorIndex | None = None) -> dict[str, dict]:
+    """`vectors`: the golden vectors the worked examples come from (computed when not given)."""
+    ex = Examples(tariff, fmt, vectors if vectors is not None else of_tariff(tariff))
     pages = {"index": index(tariff, fmt)}
     for name, builder in (("prices", prices), ("networks", networks), ("passes", passes),
                           ("codes", codes), ("sms", sms), ("family", family),
@@ -287,12 +288,7 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                   (fmt.t("bonus_expiry"), f.bonus_expiry),
                   (fmt.t("benefits_after_exit"), f.benefits_after_exit),
                   (fmt.t("channels"), _join(f.channels))]
-        examples = [fmt.t("ex_tier", n=fmt.integer(t.members), percent=fmt.percent(t.percent)) for t in f.tiers]
-        if f.transfer_step_kb:
-            step = f.transfer_step_kb
-            for kb in (step, step + step // 2, 2 * step):
-                key = "ex_transfer_ok" if f.transferable(kb) else "ex_transfer_no"
-                examples.append(fmt.t(key, amount=fmt.kb(kb)))
+        examples = ex.family(f)
         out.append({
             "name": f.name, "localized": fmt.text(f.names, "") if f.names else "",
             "about": fmt.paragraphs(f.about), "facts": facts, "source": cite(f.span),
@@ -351,18 +347,9 @@ def balance(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
 def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.bills:
         return None
-    from compiler.model.bill import format_period
-
     out = []
     for b in tariff.bills:
-        examples = []
-        for e in b.examples:
-            month = e.activation if not e.before else e.activation
-            first, last = b.period_of(e.activation if not e.before else e.activation - dt.timedelta(days=1), month)
-            computed = format_period(first, last)
-            key = "ex_period_before" if e.before else "ex_period"
-            examples.append({"text": fmt.t(key, activation=fmt.date(e.activation), month=fmt.month(month),
-                                           period=computed), "source": cite(e.span)})
+        examples = ex.bill(b)
         fields = lambda side: [[fmt.integer(f.number), _code(f.key), fmt.text(f.texts),
                                 _code(cite(f.span))] for f in side]
         out.append({

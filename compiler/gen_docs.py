@@ -245,16 +245,19 @@ class Format:
 
 # --- the whole site ---------------------------------------------------------------------------
 
-def operator_pages(tariff: Tariff) -> dict[str, str]:
-    """Every page of one operator: `<lang>/<page>.md` -> Markdown."""
-    from compiler import docs_pages
+def operator_pages(tariff: Tariff, vectors: dict[str, list[dict]] | None = None) -> dict[str, str]:
+    """Every page of one operator: `<lang>/<page>.md` -> Markdown. `vectors`: the operator's
+    recorded golden vectors (kind -> vectors, `compiler.vectors.vectors`) the worked examples
+    come from; computed here when not given."""
+    from compiler import docs_examples, docs_pages
 
     env = environment()
     files: dict[str, str] = {}
     langs = tariff.operator.languages
+    index = docs_examples.of_tariff(tariff, vectors)
     for lang in langs:
         fmt = Format(lang, tariff)
-        built = docs_pages.build(tariff, fmt)
+        built = docs_pages.build(tariff, fmt, index)
         names = [p for p in PAGES if p in built]
         for page in names:
             ctx = built[page]
@@ -267,8 +270,14 @@ def operator_pages(tariff: Tariff) -> dict[str, str]:
     return files
 
 
-def site_pages(tariffs: list[Tariff], docs: Path) -> tuple[dict[str, str], dict[str, str]]:
+def site_pages(tariffs: list[Tariff], docs: Path,
+               vectors: dict[str, dict[str, list[dict]]] | None = None,
+               ) -> tuple[dict[str, str], dict[str, str]]:
     """(`docs/operators/` tree, single pages under `docs/`) for every operator.
+
+    `vectors`: operator id -> its recorded golden vectors, the build's own (`tariffc build`
+    passes the vectors it writes, so the pages' worked examples are those of the same build);
+    an operator left out has its vectors computed.
 
     The navigation (`operators/nav.yml`) lists the hand-written pages found in `docs`
     (language reference, runtime, scenario format, error pages) and every generated page.
@@ -280,7 +289,7 @@ def site_pages(tariffs: list[Tariff], docs: Path) -> tuple[dict[str, str], dict[
     ops = sorted(tariffs, key=lambda t: t.id)
     built = {}
     for tariff in ops:
-        pages = operator_pages(tariff)
+        pages = operator_pages(tariff, (vectors or {}).get(tariff.id))
         built[tariff.id] = pages
         for rel, text in pages.items():
             tree[f"{tariff.id}/{rel}"] = text

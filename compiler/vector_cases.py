@@ -95,6 +95,17 @@ def _money(x: Decimal, places: str = "0.01") -> str:
     return str(x.quantize(Decimal(places)))
 
 
+# The worked examples of the docs (compiler.docs_examples) show one typical event per rate: a
+# 61-second call (the issue's "a 61-second call from Zona 1 costs 239.80 RSD") and 250 KB of
+# data or MMS; the rating vectors hold these amounts besides the interval edges.
+SAMPLE = {"sms": 1, "data": 250, "mms": 250}
+
+
+def with_sample(amounts: list[int], service: str) -> list[int]:
+    """`amounts` and the docs' sample amount of `service`, in order, once each."""
+    return sorted(set(amounts) | {SAMPLE.get(service, 61)})
+
+
 # --- cases by kind -----------------------------------------------------------------------------
 
 def rating_zones(t: Tariff, f: Facts) -> list[Vector]:
@@ -110,6 +121,7 @@ def rating_zones(t: Tariff, f: Facts) -> list[Vector]:
                 me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
                 iv = rate.interval or pl.interval(rate.service)
                 amounts = [0] + (edges(iv.first, iv.next) if iv else [1, 2])
+                amounts = with_sample(amounts, rate.service)
                 if rate.service == "sms":
                     amounts = [1, 2, 3]
                 party = None if rate.service in ("data", "mms") else FAR_PARTY
@@ -151,7 +163,7 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
             if service in ("data", "mms"):
                 parties = [None]
             iv = pl.interval(service)
-            amounts = [0] + (edges(iv.first, iv.next) if iv else [1, 2])
+            amounts = with_sample([0] + (edges(iv.first, iv.next) if iv else [1, 2]), service)
             if service == "sms":
                 amounts = [1, 2]
             for party in parties:
@@ -367,11 +379,37 @@ def codes(t: Tariff, f: Facts) -> list[Vector]:
             for answer in answers:
                 v.dial(me, code.pattern, answer=answer)
         out.append(v)
+    out += code_examples(t, f)
     v = Vector(t, "unknown codes", "codes that are not declared", f.when(2026, 3, 3, 10))
     me = v.sub(f.msisdn(), f.segments[0], balance="100.00")
     for text in ("*999#", "*31#", "311#", "*" * 3):
         v.dial(me, text)
     out.append(v)
+    return out
+
+
+def code_examples(t: Tariff, f: Facts) -> list[Vector]:
+    """The dialled example of each code (its first `example`, or the code itself when it takes
+    no parameters) by a line of an eligible segment in each of the operator's languages: the
+    worked examples of the docs (replies in the page's language)."""
+    f = Facts(t)
+    f.n = 9000  # numbers of their own: the other vectors keep theirs
+    out = []
+    for code in t.codes:
+        texts = code.examples or ((code.pattern,) if not code.params else ())
+        if not texts or code.action == "menu":
+            continue
+        v = Vector(t, f"code {code.pattern} example", f"{texts[0]} ({code.action}) by an eligible "
+                   "line in each language", f.when(2026, 3, 4, 10))
+        v.world = {"vouchers": {"1234567890": "500.00"}, "cards": {"1234567890": "unused"}}
+        segs = code.eligibility.segments or tuple(f.segments)
+        seg = "prepaid" if "prepaid" in segs else segs[0]
+        extra = {"plan": f.plan_of(seg)} if f.plan_of(seg) else {}
+        if seg != "postpaid":
+            extra["balance"] = "10000.00"
+        for lang in t.operator.languages:
+            v.dial(v.sub(f.msisdn(), seg, language=lang, **extra), texts[0])
+        out.append(v)
     return out
 
 
@@ -744,7 +782,31 @@ def bill(t: Tariff, f: Facts) -> list[Vector]:
                 v.add("bill", {"msisdn": me, "year": y, "month": m}, when=when)
                 when += timedelta(seconds=1)
             out.append(v)
+        if b.examples:
+            out.append(bill_examples(t, f, b))
     return out
+
+
+def bill_examples(t: Tariff, f: Facts, b) -> Vector:
+    """The spec's own period examples (`example activation 17.01.2013 period "..."`): a line
+    activated that day (or, for `before`, the day before) and its bill for that month."""
+    f = Facts(t)
+    f.n = 9500  # numbers of their own: the other vectors keep theirs
+    first = min(e.activation for e in b.examples)
+    v = Vector(t, f"bill {b.name} period examples", f"{b.name}: the bills of the spec's period "
+               "examples", f.when(first.year, first.month, 1) - timedelta(days=2))
+    lines = []
+    for e in b.examples:
+        day = e.activation - timedelta(days=1) if e.before else e.activation
+        lines.append((v.sub(f.msisdn(), "postpaid", plan=f.plan_of("postpaid"),
+                            activated=f.when(day.year, day.month, day.day, 10).isoformat()), e))
+    when = max(f.when(e.activation.year, e.activation.month, 1) for e in b.examples)
+    when = (when + timedelta(days=32)).replace(day=2, hour=10)
+    for me, e in lines:
+        v.add("bill", {"msisdn": me, "year": e.activation.year, "month": e.activation.month},
+              when=when)
+        when += timedelta(seconds=1)
+    return v
 
 
 # --- random scenarios ------------------------------------------------------------------------

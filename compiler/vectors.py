@@ -190,10 +190,11 @@ def dumps(doc: dict) -> str:
     return "\n".join(lines) + "]}\n"
 
 
-def files(tariff: Tariff) -> dict[str, str]:
-    """`<operator>/vectors/<kind>.json` -> text, for `tariffc build`."""
+def files(tariff: Tariff, recorded: dict[str, list[dict]] | None = None) -> dict[str, str]:
+    """`<operator>/vectors/<kind>.json` -> text, for `tariffc build`; `recorded`: the vectors
+    already recorded (`vectors(tariff)`), so the build's docs and files share them."""
     out = {}
-    for kind, vs in vectors(tariff).items():
+    for kind, vs in (recorded if recorded is not None else vectors(tariff)).items():
         doc = {"operator": tariff.id, "kind": kind, "generator": GENERATOR,
                "description": f"Golden vectors of {tariff.operator.name}: "
                               f"{kind.replace('_', ' ')}. "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import markdown
 import pytest
@@ -116,12 +119,98 @@ def test_every_note_is_shown(site, tariffs) -> None:
                 assert " ".join(n.text.split()) in everything, n.text[:60]
 
 
-def test_worked_example_from_the_runtime(site) -> None:
+def test_worked_example_from_the_vectors(site) -> None:
+    # seed 004: Zona 1 calls cost 119,90 RSD/min, charged 60/60: 61 s -> 2 min -> 239,80 RSD
     sr = text_of(site["telenor_rs/sr/prices.md"])
     en = text_of(site["telenor_rs/en/prices.md"])
     assert "2 × 119,90 RSD/min = 239,80 RSD" in sr
     assert "2 × 119.90 RSD/min = 239.80 RSD" in en
-    assert "specs/telenor_rs/roaming.tariff:70" in en
+    line = next(x for x in en.splitlines() if "239.80 RSD (" in x)
+    assert "specs/telenor_rs/roaming.tariff:70" in line
+    assert "vector generated/telenor_rs/vectors/rating_zones.json › Zona 1 outgoing call › " in line
+
+
+@pytest.fixture(scope="module")
+def recorded(tariffs):
+    """operator -> (file -> {vector name: vector}), the vectors the build writes."""
+    from compiler import vectors
+    return {op: {f"generated/{op}/vectors/{kind}.json": {v["name"]: v for v in vs}
+                 for kind, vs in vectors.vectors(t).items()} for op, t in tariffs.items()}
+
+
+QUOTED = re.compile(r"[“„«](.*?)[”“»]")
+
+
+def example_lines(page: str) -> list[str]:
+    """The worked examples of a page as a reader sees them, one per line."""
+    text = text_of(page)
+    heads = [gen_docs.label("examples", lg) + "." for lg in LOCALES]
+    out, inside = [], False
+    for line in text.splitlines():
+        if any(line.startswith(h) for h in heads):
+            inside = True
+        elif inside and line.strip() and "(specs/" in line:
+            out.append(line)
+        elif inside and line.strip():
+            inside = False
+    return out
+
+
+def test_every_worked_example_matches_its_vector(site, tariffs, recorded) -> None:
+    """Each example names a vector event of the build, and what it says is what the vector
+    expects: the charge, the units billed, the reply, the pass's end, the bill's period, the
+    group's bonus, a transfer accepted or refused, a request deferred or answered."""
+    from compiler.docs_examples import parse_ref
+    seen = 0
+    for rel, page in site.items():
+        if not rel.endswith(".md") or rel.count("/") != 2:
+            continue
+        op, lang, name_md = rel.split("/")
+        kind = name_md[:-3]
+        t, fmt = tariffs[op], gen_docs.Format(lang, tariffs[op])
+        cur = t.operator.currency
+        for line in example_lines(page):
+            refs = parse_ref(line)
+            assert len(refs) == 1, f"{rel}: an example without its vector: {line}"
+            file, name, indexes = refs[0]
+            vector = recorded[op][file][name]
+            events = [vector["events"][i] for i in indexes]
+            expect = events[0]["expect"]
+            data = expect.get("data") or {}
+            seen += 1
+            if f" {cur}" in line.split("(specs/")[0] and "error" not in expect:
+                assert money(Decimal(expect["charge"]), cur, lang) in line, (rel, line, expect)
+            if kind == "prices" and "billed" in data and data.get("unit") in ("s", "KB"):
+                assert fmt.integer(data["billed"]) in line, (rel, line)
+            for quoted in QUOTED.findall(line.split("(specs/")[0]):
+                texts = [r["text"] if isinstance(r, dict) else r
+                         for r in expect.get("reply_contains", ())]
+                if "period" in data:
+                    assert quoted == data["period"], (rel, line)
+                else:
+                    assert quoted in texts or quoted == events[0].get("sms", {}).get("text"), \
+                        (rel, line, texts)
+            if kind == "passes":
+                when = dt.datetime.fromisoformat(data["expires"])
+                shown = fmt.datetime(when, ZoneInfo(t.operator.timezone))
+                assert " ".join(shown.split()) in line, (rel, line)  # pages collapse spaces
+            if (data.get("group") or {}).get("status") == "active" and "%" in line:
+                g = data["group"]
+                assert fmt.percent(Decimal(g["percent"])) in line and fmt.integer(g["size"]) in line
+            if data.get("action") == "family_transfer":
+                mb = int(re.search(r"(\d+)\s*MB", events[0]["sms"]["text"])[1])
+                key = "ex_transfer_ok" if expect["ok"] else "ex_transfer_no"
+                assert fmt.t(key, amount=fmt.kb(mb * 1024)) in line, (rel, line)
+            if len(events) == 2:  # a deferred request, then the same one answered at once
+                assert "deferred_to" in data and "deferred_to" not in events[1]["expect"]["data"]
+                assert data["window"] in line
+    assert seen >= 100, seen
+
+
+def test_a_worked_example_that_differs_from_its_vector_fails(site, tariffs, recorded) -> None:
+    wrong = {k: v.replace("239.80 RSD", "239.81 RSD") for k, v in site.items()}
+    with pytest.raises(AssertionError, match="239.80 RSD"):
+        test_every_worked_example_matches_its_vector(wrong, tariffs, recorded)
 
 
 HOSTILE = ["<script>alert(1)</script>", "a | b | c", "*bold* _it_ **x**",
@@ -233,3 +322,13 @@ def test_operator_pages_open_in_chromium_without_console_errors(built_site) -> N
     if chromium_check.find_browser() is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); see README")
     assert chromium_check.check(built_site, limit=4) == 0
+
+
+def test_without_a_vector_an_example_says_it_is_worked_from_the_rule(tariffs) -> None:
+    """Built with no vectors, the bill's period examples (seed 001: activated 17 January 2013,
+    the period reads 17.01.2013. - 31.01.2013.) are worked from the spec's rule and say so."""
+    pages = gen_docs.operator_pages(tariffs["telenor_rs"], vectors={})
+    bill = text_of(pages["en/bill.md"])
+    assert "“17.01.2013. - 31.01.2013.”" in bill
+    assert "worked from the spec's rule: no vector shows it" in bill
+    assert "vector generated/" not in bill
