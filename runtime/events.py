@@ -104,6 +104,17 @@ class MonthEnd:
 
 
 @dataclass(frozen=True, slots=True)
+class FamilyEnd:
+    """The family promotion ends for `msisdn`'s group: one of the spec's `ends when` events
+    (the number is deactivated, a change to a package without the promotion...), named by its
+    text in `reason` (None: the first `ends when` of the spec)."""
+
+    msisdn: str
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A message to a subscriber: over `ussd`, `sms`, `voice`, or `callback`."""
 

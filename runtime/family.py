@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from runtime.errors import InvalidEvent, OutOfOrder
-from runtime.events import MonthEnd, Outcome, Reply, Tick
+from runtime.events import FamilyEnd, MonthEnd, Outcome, Reply, Tick
 from runtime.family_state import (MB, VALID, Change, FamilyState, Group, Invitation, allowance_data,
                                   bonus_arithmetic, month_of, next_month, scale)
 from runtime.family_texts import refusal, text
-from runtime.money import Money
+from runtime.money import HALF_UP, Money, round_amount
 from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.state import Allowance, Charge, Subscriber, World
 
@@ -91,6 +92,15 @@ class FamilyEngine:
         self.rules = table["rules"]
         self.ends_when = {e["text"]: e["source"] for e in table["ends_when"]}
         self.country_code = COUNTRY_CODES[operator["country"]]
+        # the rule choices of the spec (docs/runtime/family.md, "Rule choices")
+        self.prorated: bool = table["fee"]["prorated"]
+        self.groups_per_month: int | None = table["groups_per_month"]
+        self.changes_now = table["changes_effective"] == "immediately"
+        self.bonus_kept = table["bonus_expiry"] == "never"
+        self.benefits_kept = table["benefits_after_exit"] == "end of month"
+        rounding = operator.get("rounding")
+        self.fee_quantum = rounding["quantum"] if rounding else Decimal("0.01")
+        self.fee_rounding = rounding["mode"] if rounding else HALF_UP
 
     def normalize(self, number: str) -> str:
         """A number as E.164 digits (national numbers read in the operator's country)."""
@@ -129,7 +139,8 @@ class FamilyEngine:
         if msisdn is not None:
             data["group"] = self._group_data(tx.st, msisdn)
             data["bonus"] = allowance_data(self.bonus_left(world, msisdn))
-        own = sum((self.fee for f in tx.fees if f["msisdn"] == msisdn), Money.zero(self.fee.currency))
+        own = sum((Money(f["amount"], f["currency"]) for f in tx.fees if f["msisdn"] == msisdn),
+                  Money.zero(self.fee.currency))
         if refusal is not None:
             key, rule, kw = refusal
             tx.say(msisdn, key, refused=True, **kw)
@@ -188,17 +199,20 @@ class FamilyEngine:
         if why:
             return why
         month = month_of(tx.at, self.tz)
-        target = month if inv.kind == "create" else next_month(month)
+        target = month if inv.kind == "create" or self.changes_now else next_month(month)
         if self._member_in(tx.st, msisdn, target, leaving_ok=inv.kind == "add"):
             return "one_group", "one_group_per_month", {"msisdn": msisdn}
         inv = tx.set_inv(inv, status="accepted")
         g = tx.st.group(inv.group)
         if inv.kind == "add":
             tx.st = replace(tx.st, changes=tx.st.changes + (Change(g.id, "add", msisdn, tx.at, target),))
-            for m in tx.st.next_members(g):
-                tx.say(m, "joins", msisdn=msisdn, month=target)
+            if not self.changes_now:
+                for m in tx.st.next_members(g):
+                    tx.say(m, "joins", msisdn=msisdn, month=target)
             tx.events.append({"event": "add_accepted", "group": g.id, "msisdn": msisdn, "month": target,
                               "rule": "changes_next_month"})
+            if self.changes_now:  # the group is recomposed at once
+                self._recompose(tx, g, month, month, tx.at)
             return None
         pending = [i.to for i in tx.st.invitations if i.group == g.id and i.status != "accepted"]
         if pending:
@@ -235,12 +249,21 @@ class FamilyEngine:
         g = tx.st.active_group(msisdn)
         if g is None:
             return "not_member", "changes_next_month", {}
-        nxt = next_month(month_of(tx.at, self.tz))
+        month = month_of(tx.at, self.tz)
+        nxt = month if self.changes_now else next_month(month)
         if any(c.group == g.id and c.kind == "exit" and c.msisdn == msisdn for c in tx.st.changes):
             return "already_leaving", "changes_next_month", {"month": nxt}
         tx.st = replace(tx.st, changes=tx.st.changes + (Change(g.id, "exit", msisdn, tx.at, nxt),))
         rest = tx.st.next_members(g)
-        tx.say(msisdn, "leaving", month=nxt)
+        if not self.benefits_kept:  # benefits end with the exit request
+            tx.put(tx.sub(msisdn).with_(bonus=Allowance()))
+        if self.changes_now:
+            tx.say(msisdn, "left" if self.benefits_kept else "left_now")
+            tx.events.append({"event": "exit", "group": g.id, "msisdn": msisdn, "month": nxt,
+                              "next_members": tuple(rest), "rule": "changes_next_month"})
+            self._recompose(tx, g, month, month, tx.at)
+            return None
+        tx.say(msisdn, "leaving" if self.benefits_kept else "leaving_now", month=nxt)
         for m in rest:
             tx.say(m, "member_leaving", msisdn=msisdn, month=nxt)
         if len(rest) < self.t["min_members"]:
@@ -263,7 +286,8 @@ class FamilyEngine:
         open_adds = [i.to for i in tx.st.invitations if i.group == g.id and i.kind == "add" and i.status in VALID]
         if len(tx.st.next_members(g)) + len(open_adds) + len(new) > self.t["max_members"]:
             return "too_many", "changes_next_month", {"max": self.t["max_members"]}
-        nxt = next_month(month_of(tx.at, self.tz))
+        month = month_of(tx.at, self.tz)
+        nxt = month if self.changes_now else next_month(month)
         for n in new:
             if n in g.members or n in open_adds:
                 return "already_member", "changes_next_month", {"msisdn": n}
@@ -279,6 +303,8 @@ class FamilyEngine:
             tx.st = replace(tx.st, invitations=tx.st.invitations + (inv,))
             if busy:
                 tx.say(msisdn, "add_failed", msisdn=n, why=("auto_declined", n))
+            elif self.changes_now:
+                tx.say(n, "invited", initiator=msisdn)
             else:
                 tx.say(n, "invited_add", initiator=msisdn, month=nxt)
         tx.events.append({"event": "add_invited", "group": g.id, "to": tuple(new), "month": nxt,
@@ -292,8 +318,8 @@ class FamilyEngine:
         tr = self.t["transfer"]
         if tr is None:
             return "no_transfer", "transfer_bonus_only", {}
-        g = self._benefit_group(tx.st, msisdn, tx.at)
-        if g is None:
+        mine = self._benefit_groups(tx.st, msisdn, tx.at)
+        if not mine:
             return "not_member", "transfer_bonus_only", {}
         if mb < tr["min_kb"] // MB:
             return "transfer_min", "transfer_bonus_only", {"min": tr["min_kb"] // MB}
@@ -301,7 +327,7 @@ class FamilyEngine:
             return "transfer_step", "transfer_bonus_only", {"step": tr["step_kb"] // MB}
         if to == msisdn:
             return "transfer_self", "transfer_bonus_only", {}
-        if to not in g.members:
+        if not any(g in self._benefit_groups(tx.st, to, tx.at) for g in mine):
             return "transfer_not_member", "transfer_bonus_only", {"msisdn": to}
         sender = tx.sub(msisdn)
         if sender.suspended:
@@ -344,7 +370,7 @@ class FamilyEngine:
         for m in g.members:
             sub = tx.sub(m)
             bonus = scale(sub.package, tier["percent"], self.t["bonus_on"])
-            tx.put(sub.with_(bonus=bonus))
+            tx.put(sub.with_(bonus=self._allot(sub.bonus, bonus)))
             self._charge_fee(tx, m, g.month, g.created)
             tx.st = replace(tx.st, history=tx.st.history + ((m, g.month, g.id),))
             tx.say(m, "created", size=len(g.members), percent=tier["percent"])
@@ -355,14 +381,50 @@ class FamilyEngine:
         tx.events.append({"event": "created", "group": g.id, "members": g.members, "month": g.month,
                           "rule": "bonus_in_full"})
 
+    def _allot(self, left: Allowance, bonus: Allowance) -> Allowance:
+        """A new bonus: added to the unspent one when the bonus never expires, else replacing it."""
+        if not self.bonus_kept:
+            return bonus
+
+        def plus(a: int | None, b: int | None) -> int | None:
+            return b if a is None else a if b is None else a + b
+        return Allowance(plus(left.seconds, bonus.seconds), plus(left.sms, bonus.sms),
+                         plus(left.kb, bonus.kb))
+
     def _charge_fee(self, tx: _Tx, msisdn: str, month: str, at: datetime) -> None:
+        """The fee in full, in advance, at most once per member and month (a prorated fee is
+        charged when the month closes instead, see `_charge_prorated`)."""
+        if self.prorated or (msisdn, month) in tx.st.fees:
+            return
+        self._book_fee(tx, msisdn, month, at, self.fee, {})
+
+    def _book_fee(self, tx: _Tx, msisdn: str, month: str, at: datetime, fee: Money, extra: dict) -> None:
+        sub = tx.sub(msisdn)
+        tx.put(sub.with_(ledger=sub.ledger + (Charge(at, "fee", self.name, fee, 1, "month"),)))
+        tx.st = replace(tx.st, fees=tx.st.fees + ((msisdn, month),))
+        tx.fees.append({"msisdn": msisdn, "month": month, "amount": str(fee.amount),
+                        "currency": fee.currency, **extra, "source": self.source("fee_full")})
+
+    def _charge_prorated(self, tx: _Tx, msisdn: str, month: str, last: datetime) -> None:
+        """`fee prorated`: at the month's close, the fee x days of membership in the month /
+        days of the month, rounded by the operator's rounding, dated the month's last second."""
         if (msisdn, month) in tx.st.fees:
             return
-        sub = tx.sub(msisdn)
-        tx.put(sub.with_(ledger=sub.ledger + (Charge(at, "fee", self.name, self.fee, 1, "month"),)))
-        tx.st = replace(tx.st, fees=tx.st.fees + ((msisdn, month),))
-        tx.fees.append({"msisdn": msisdn, "month": month, "amount": str(self.fee.amount),
-                        "currency": self.fee.currency, "source": self.source("fee_full")})
+        y, m = int(month[:4]), int(month[5:])
+        first = datetime(y, m, 1).date()
+        last_day = last.astimezone(self.tz).date()
+        days = set()
+        for who, mo, gid in tx.st.history:
+            if who != msisdn or mo != month:
+                continue
+            g = tx.st.group(gid)
+            start = max(g.created.astimezone(self.tz).date(), first)
+            end = last_day if g.ended is None else min(g.ended.astimezone(self.tz).date(), last_day)
+            days.update(start + timedelta(days=i) for i in range((end - start).days + 1))
+        amount = round_amount(self.fee.amount * len(days) / last_day.day, self.fee_quantum,
+                              self.fee_rounding)
+        self._book_fee(tx, msisdn, month, last, Money(amount, self.fee.currency),
+                       {"days": len(days), "month_days": last_day.day})
 
     def _fail(self, tx: _Tx, g: Group, why: str, rule: str, who: str | None = None) -> None:
         """A group in preparation is not created: every number is informed."""
@@ -400,46 +462,67 @@ class FamilyEngine:
         tx.st = replace(tx.st, month=month)
 
     def _close(self, tx: _Tx, month: str) -> None:
-        """Month end: bonus and transferred data expire; changes take effect; next month's bonus
-        and fee for every group that goes on."""
+        """Month end: a prorated fee is charged; bonus and transferred data expire (unless the
+        bonus never expires: then members going on keep it); changes take effect; next month's
+        bonus and fee for every group that goes on."""
         nxt = next_month(month)
         start = datetime(int(nxt[:4]), int(nxt[5:]), 1, tzinfo=self.tz)
-        for m in sorted({m for m, mo, _ in tx.st.history if mo == month}):
-            if m in tx.world.subscribers:
+        members = sorted({m for m, mo, _ in tx.st.history if mo == month})
+        if self.prorated:
+            for m in members:
+                self._charge_prorated(tx, m, month, start - timedelta(seconds=1))
+        going_on = set()
+        if self.bonus_kept:
+            for g in tx.st.groups:
+                rest = tx.st.next_members(g) if g.status == "active" else ()
+                if len(rest) >= self.t["min_members"]:
+                    going_on.update(rest)
+        for m in members:
+            if m in tx.world.subscribers and m not in going_on:
                 tx.put(tx.sub(m).with_(bonus=Allowance()))
         tx.events.append({"event": "bonus_expired", "month": month, "rule": "month_end_expiry"})
         for g in [g for g in tx.st.groups if g.status == "active"]:
-            changes = [c for c in tx.st.changes if c.group == g.id]
-            members = tx.st.next_members(g)
-            if not changes:
+            if not any(c.group == g.id for c in tx.st.changes):
                 self._renew(tx, g, g, nxt, start)
                 continue
-            tx.set_group(replace(g, status="ended", until=month, reason="changed"))
-            tx.st = replace(tx.st, changes=tuple(c for c in tx.st.changes if c.group != g.id))
-            if len(members) < self.t["min_members"]:
-                for inv in [i for i in tx.st.invitations if i.group == g.id and i.status in VALID]:
-                    tx.set_inv(inv, status="cancelled")
-                for m in g.members:
-                    tx.say(m, "ended_small", min=self.t["min_members"])
-                tx.events.append({"event": "ended", "group": g.id, "why": "too_small",
-                                  "rule": "changes_next_month"})
-                continue
-            initiator = g.initiator if g.initiator in members else members[0]
-            new = Group(f"F{tx.st.next_id}", initiator, members, start, "active", start, nxt, previous=g.id)
-            tx.st = replace(tx.st, groups=tx.st.groups + (new,), next_id=tx.st.next_id + 1)
-            for inv in [i for i in tx.st.invitations if i.group == g.id and i.status in VALID]:
-                tx.set_inv(inv, group=new.id)
-            self._renew(tx, g, new, nxt, start)
+            self._recompose(tx, g, month, nxt, start)
         tx.st = replace(tx.st, month=nxt)
+
+    def _recompose(self, tx: _Tx, g: Group, until: str, month: str, start: datetime) -> None:
+        """Apply the changes of `g`: it ends (benefits to the end of `until`), and a new
+        composition takes effect at `start`, in `month`; fewer than the minimum: the group ends."""
+        members = tx.st.next_members(g)
+        tx.set_group(replace(g, status="ended", until=until, reason="changed", ended=start))
+        tx.st = replace(tx.st, changes=tuple(c for c in tx.st.changes if c.group != g.id))
+        if len(members) < self.t["min_members"]:
+            for inv in [i for i in tx.st.invitations if i.group == g.id and i.status in VALID]:
+                tx.set_inv(inv, status="cancelled")
+            for m in g.members:
+                if self.changes_now and not self.benefits_kept:
+                    tx.put(tx.sub(m).with_(bonus=Allowance()))
+                tx.say(m, "ended_small", min=self.t["min_members"])
+            tx.events.append({"event": "ended", "group": g.id, "why": "too_small",
+                              "rule": "changes_next_month"})
+            return
+        initiator = g.initiator if g.initiator in members else members[0]
+        new = Group(f"F{tx.st.next_id}", initiator, members, start, "active", start, month, previous=g.id)
+        tx.st = replace(tx.st, groups=tx.st.groups + (new,), next_id=tx.st.next_id + 1)
+        for inv in [i for i in tx.st.invitations if i.group == g.id and i.status in VALID]:
+            tx.set_inv(inv, group=new.id)
+        self._renew(tx, g, new, month, start)
 
     def _renew(self, tx: _Tx, old: Group, g: Group, month: str, start: datetime) -> None:
         tier = self.tiers[len(g.members)]
+        now = g is not old and self.changes_now
         for m in g.members:
             sub = tx.sub(m)
-            tx.put(sub.with_(bonus=scale(sub.package, tier["percent"], self.t["bonus_on"])))
+            bonus = scale(sub.package, tier["percent"], self.t["bonus_on"])
+            tx.put(sub.with_(bonus=self._allot(sub.bonus, bonus)))
             self._charge_fee(tx, m, month, start)
             tx.st = replace(tx.st, history=tx.st.history + ((m, month, g.id),))
-            if g is not old:
+            if now:
+                tx.say(m, "recomposed_now", size=len(g.members), percent=tier["percent"])
+            elif g is not old:
                 tx.say(m, "recomposed", month=month, size=len(g.members), percent=tier["percent"])
         tx.events.append({"event": "renewed" if g is old else "recomposed", "group": g.id,
                           "members": g.members, "month": month, "percent": str(tier["percent"]),
@@ -469,8 +552,11 @@ class FamilyEngine:
         if party is None or FREE_SERVICES.get(service) not in self.t["free_in_group"]:
             return None
         st = world.get("family")
-        g = st and self._benefit_group(st, msisdn, at)
-        return "free_in_group" if g and self.normalize(party) in g.members else None
+        mine = self._benefit_groups(st, msisdn, at) if st else ()
+        if not mine:
+            return None
+        theirs = self._benefit_groups(st, self.normalize(party), at)
+        return "free_in_group" if any(g in theirs for g in mine) else None
 
     def home_usage(self, world: World, sub: Subscriber, ev, party: str | None,
                    explain: bool) -> tuple[World, Outcome] | None:
@@ -495,19 +581,22 @@ class FamilyEngine:
 
     def end(self, world: World, msisdn: str, reason: str, at: datetime) -> tuple[World, Outcome]:
         """The promotion ends on every number of `msisdn`'s group (an `ends when` event, e.g.
-        "the number is deactivated..."); benefits stay until the end of the month."""
+        "the number is deactivated..."); benefits stay until the end of the month, or end now
+        (`benefits after exit immediately`)."""
         tx = _Tx(self, world, at)
         self._roll(tx)
         self._expire(tx)
         source = self.ends_when.get(reason, self.source("after_deactivation"))
         g = tx.st.active_group(msisdn)
         if g is not None:
-            tx.set_group(replace(g, status="ended", until=month_of(at, self.tz), reason=reason))
+            tx.set_group(replace(g, status="ended", until=month_of(at, self.tz), reason=reason, ended=at))
             tx.st = replace(tx.st, changes=tuple(c for c in tx.st.changes if c.group != g.id))
             for inv in [i for i in tx.st.invitations if i.group == g.id and i.status in VALID]:
                 tx.set_inv(inv, status="cancelled")
             for m in g.members:
-                tx.say(m, "ended", why=reason)
+                if not self.benefits_kept:
+                    tx.put(tx.sub(m).with_(bonus=Allowance()))
+                tx.say(m, "ended" if self.benefits_kept else "ended_now", why=reason)
             tx.events.append({"event": "ended", "group": g.id, "why": reason, "rule": "after_deactivation"})
         elif (p := tx.st.pending_group(msisdn)) is not None:
             self._fail(tx, p, "cancelled", "after_deactivation", who=msisdn)
@@ -558,20 +647,48 @@ class FamilyEngine:
         return bool(st.valid_invitations(msisdn) or st.pending_group(msisdn))
 
     def _member_in(self, st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False) -> bool:
-        """Is (or will be) a member of a group in `month` (one group per member per month)."""
-        if any(m == msisdn and mo == month for m, mo, _ in st.history):
+        """May not join another group in `month`: is in a group (one at a time; `leaving_ok`:
+        unless leaving it), is joining one then, or has been in `groups per member` groups that
+        month (a composition replacing another after a change is the same group)."""
+        g = st.active_group(msisdn)
+        if g is not None and (not leaving_ok or msisdn in st.next_members(g)):
             return True
         if any(c.kind == "add" and c.msisdn == msisdn and c.month == month for c in st.changes):
             return True
-        g = st.active_group(msisdn)
-        return g is not None and (not leaving_ok or msisdn in st.next_members(g))
+        if self.groups_per_month is None:
+            return False
+        groups = {self._first(st, gid) for m, mo, gid in st.history if m == msisdn and mo == month}
+        return len(groups) >= self.groups_per_month
+
+    @staticmethod
+    def _first(st: FamilyState, gid: str) -> str:
+        """The id of the first composition of the group that `gid` is a composition of."""
+        while (prev := st.group(gid).previous) is not None:
+            gid = prev
+        return gid
+
+    def _benefit_groups(self, st: FamilyState, msisdn: str, at: datetime) -> list[Group]:
+        """The groups whose benefits `msisdn` has at `at`: an ended group's last to the end of
+        its month, or (`benefits after exit immediately`) only until it ended or the member
+        asked to leave."""
+        month = month_of(at, self.tz)
+        out = []
+        for g in st.groups:
+            if (g.created is None or msisdn not in g.members or at < g.created or month < g.month
+                    or (g.until is not None and month > g.until)):
+                continue
+            if not self.benefits_kept and (
+                    (g.ended is not None and g.ended <= at)
+                    or any(c.group == g.id and c.kind == "exit" and c.msisdn == msisdn and c.at <= at
+                           for c in st.changes)):
+                continue
+            out.append(g)
+        return out
 
     def _benefit_group(self, st: FamilyState, msisdn: str, at: datetime) -> Group | None:
-        """The group whose benefits `msisdn` has at `at` (an ended group's last until month end)."""
-        month = month_of(at, self.tz)
-        return next((g for g in st.groups if g.created is not None and msisdn in g.members
-                     and g.created <= at and (g.until is None or month <= g.until)
-                     and g.month <= month), None)
+        """The latest group whose benefits `msisdn` has at `at`."""
+        groups = self._benefit_groups(st, msisdn, at)
+        return groups[-1] if groups else None
 
     def _group_data(self, st: FamilyState, msisdn: str) -> dict | None:
         g = st.active_group(msisdn) or st.pending_group(msisdn)
@@ -589,10 +706,13 @@ class FamilyEngine:
 
 def install(engine) -> None:
     """Set `engine.family`; add its home hook to runtime.rating (free calls and SMS inside the
-    group); handle Tick (invitations expire) and MonthEnd (bonuses expire, fees, changes)."""
+    group); handle Tick (invitations expire), MonthEnd (bonuses expire, fees, changes) and
+    FamilyEnd (an `ends when` event ends the promotion for the group)."""
     engine.family = FamilyEngine(engine.tables["family"], engine.tables["operator"])
     hooks = getattr(getattr(engine, "rating", None), "home_hooks", None)
     if hooks is not None:
         hooks.append(engine.family.home_usage)
     engine.on(Tick, lambda w, e, explain: engine.family.on_tick(w, e.at, e.msisdn))
     engine.on(MonthEnd, lambda w, e, explain: engine.family.on_month_end(w, e.at, e.msisdn))
+    first_end = engine.family.t["ends_when"][0]["text"] if engine.family.t["ends_when"] else ""
+    engine.on(FamilyEnd, lambda w, e, explain: engine.family.end(w, e.msisdn, e.reason or first_end, e.at))

@@ -64,7 +64,8 @@ def div(n: int | None, d: int) -> int | None:
 @dataclass(frozen=True, slots=True)
 class Group:
     """One composition of a group. `month`: the month it took effect; `until`: the last month
-    of its benefits once ended (None while active, or when it never became active)."""
+    of its benefits once ended (None while active, or when it never became active); `ended`:
+    the instant it ended (benefits end then when `benefits after exit immediately`)."""
 
     id: str
     initiator: str
@@ -75,7 +76,8 @@ class Group:
     month: str | None = None
     until: str | None = None
     reason: str = ""
-    previous: str | None = None  # the composition this one replaced at a month's start
+    previous: str | None = None  # the composition this one replaced (a change of members)
+    ended: datetime | None = None  # when it ended (a change of members, the promotion's end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,12 @@ TEXTS: dict[str, tuple[str, str]] = {  # key -> (sr, en)
     # changes (from next month)
     "leaving": ("Napuštate grupu od {month}. Pogodnosti važe do kraja ovog meseca.",
                 "You leave the group from {month}. Your benefits last until the end of this month."),
+    "leaving_now": ("Od {month} niste član grupe; vaše pogodnosti prestaju odmah.",
+                    "You leave the group from {month}. Your benefits end now."),
+    "left": ("Napustili ste grupu. Pogodnosti važe do kraja ovog meseca.",
+             "You have left the group. Your benefits last until the end of this month."),
+    "left_now": ("Napustili ste grupu. Vaše pogodnosti prestaju odmah.",
+                 "You have left the group. Your benefits end now."),
     "member_leaving": ("{msisdn} napušta grupu od {month}.", "{msisdn} leaves the group from {month}."),
     "will_end": ("Od {month} grupa ima manje od {min} članova i biće ugašena.",
                  "From {month} the group has fewer than {min} members and will end."),
@@ -36,6 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key -> (sr, en)
                     "u roku od 24 sata.",
                     "{initiator} invites you to a {name} group from {month}. Reply DA or NE to 9001 "
                     "within 24 hours."),
+    "recomposed_now": ("Vaša grupa {name} sada ima {size} članova, bonus {percent}%.",
+                       "Your {name} group now has {size} members, {percent}% bonus."),
     "joins": ("{msisdn} se pridružuje grupi od {month}.", "{msisdn} joins the group from {month}."),
     "add_failed": ("{msisdn} se ne pridružuje grupi: {why}.", "{msisdn} does not join the group: {why}."),
     "recomposed": ("Od {month} broj članova vaše grupe {name} je {size}, bonus {percent}%.",
@@ -44,6 +52,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key -> (sr, en)
                     "Your {name} group has ended: it has fewer than {min} members."),
     "ended": ("Promocija {name} je deaktivirana. Pogodnosti važe do kraja meseca.",
               "The {name} promotion has ended ({why}). Your benefits last until the end of the month."),
+    "ended_now": ("Promocija {name} je deaktivirana. Vaše pogodnosti prestaju odmah.",
+                  "The {name} promotion has ended ({why}). Your benefits end now."),
     # transfer and status
     "transfer_sent": ("Poslali ste {mb} MB broju {to}. Preostalo bonusa: {left} MB.",
                       "You sent {mb} MB to {to}. Bonus data left: {left} MB."),

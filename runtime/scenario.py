@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from runtime import errors
-from runtime.events import (SERVICES, CallNumber, Dial, MonthEnd, Outcome, Reply, Sms, Tick, Usage,
+from runtime.events import (SERVICES, CallNumber, Dial, FamilyEnd, MonthEnd, Outcome, Reply, Sms, Tick, Usage,
                             Web, Where)
 from runtime.money import Money
 from runtime.numbers import COUNTRY_CODES, normalise
@@ -54,6 +54,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "web": (("msisdn", "channel"), ()),
     "tick": ((), ("msisdn",)),
     "month_end": ((), ("msisdn",)),
+    "family_end": (("msisdn",), ("reason",)),
     "bill": (("msisdn", "year", "month"), ("format", "language", "due_date", "previous_balance")),
 }
 BILL_FORMATS = ("data", "text", "markdown", "html")
@@ -410,7 +411,7 @@ def _event(c: _Checker, kind: str, body, path: str) -> bool:
     if c.obj(body, path, required, optional) is None:
         return False
     for key in ("msisdn", "text", "to", "number", "channel", "party", "answer", "country",
-                "network", "language"):
+                "network", "language", "reason"):
         if key in body:
             c.text(body[key], f"{path}.{key}", empty=(key == "text" and kind == "sms"))
     if kind == "usage" and c.choice(body.get("service"), f"{path}.service", SERVICES):
@@ -610,6 +611,8 @@ class _Binder:
             return CallNumber(msisdn, at, f["number"], where)
         if step.kind == "web":
             return Web(msisdn, at, f["channel"])
+        if step.kind == "family_end":
+            return FamilyEnd(msisdn, at, f.get("reason"))
         return {"tick": Tick, "month_end": MonthEnd}[step.kind](at, msisdn)
 
 

@@ -15,16 +15,16 @@ language. Reply wording is `runtime.family_texts.TEXTS` (data).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 from zoneinfo import ZoneInfo
 
 from compiler.lower import cite
 from runtime.errors import InvalidEvent, OutOfOrder
-from runtime.events import MonthEnd, Outcome, Reply, Tick
+from runtime.events import FamilyEnd, MonthEnd, Outcome, Reply, Tick
 from runtime.family_state import Change, FamilyState, Group, Invitation  # state types only
 from runtime.family_texts import MONTHS_EN, REFUSED, TEXTS  # reply wording (data)
-from runtime.money import Money
+from runtime.money import HALF_UP, Money, round_amount
 from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.state import Allowance, Charge, Subscriber, World
 
@@ -44,8 +44,10 @@ def handlers(evaluator) -> dict:
     hooks = getattr(getattr(evaluator, "rating", None), "home_hooks", None)
     if hooks is not None:
         hooks.append(fam.home_usage)
+    first_end = t.families[0].ends_when[0][0] if t.families[0].ends_when else ""
     return {Tick: lambda w, e, explain: fam.on_tick(w, e.at, e.msisdn),
-            MonthEnd: lambda w, e, explain: fam.on_month_end(w, e.at, e.msisdn)}
+            MonthEnd: lambda w, e, explain: fam.on_month_end(w, e.at, e.msisdn),
+            FamilyEnd: lambda w, e, explain: fam.end(w, e.msisdn, e.reason or first_end, e.at)}
 
 
 # -- months, bonus, texts ------------------------------------------------------------------------
@@ -73,6 +75,22 @@ def bonus_of(package: Allowance, percent: Decimal, on: tuple[str, ...]) -> Allow
     mb = share(package.kb // MB, percent) if package.kb is not None and "data" in on else None
     return Allowance(seconds=None if minutes is None else minutes * 60, sms=sms,
                      kb=None if mb is None else mb * MB)
+
+
+def plus(a: Allowance, b: Allowance) -> Allowance:
+    """Two allowances added item by item (None: nothing of that item)."""
+    def add(x, y):
+        if x is None:
+            return y
+        return x if y is None else x + y
+    return Allowance(add(a.seconds, b.seconds), add(a.sms, b.sms), add(a.kb, b.kb))
+
+
+def days_of(month: str) -> int:
+    """The number of days of a month "YYYY-MM"."""
+    year, m = int(month[:4]), int(month[5:])
+    nxt = date(year + 1, 1, 1) if m == 12 else date(year, m + 1, 1)
+    return (nxt - date(year, m, 1)).days
 
 
 def as_data(a: Allowance) -> dict:
@@ -178,6 +196,9 @@ class FamilyArea:
         self.fee = Money(f.fee.amount, f.fee.currency)
         self.validity = timedelta(seconds=f.invitation_seconds or 10**9)
         self.calling = COUNTRY_CODES[t.operator.country]
+        rounding = t.operator.rounding
+        self.fee_rounding = (rounding.quantum, rounding.mode) if rounding else (Decimal("0.01"),
+                                                                                HALF_UP)
         self.counts = {c.action: (p.min, p.max) for c in t.sms_commands
                        if c.action in ("family_create", "family_add")
                        for p in c.params if p.type == "msisdn"}
@@ -220,7 +241,7 @@ class FamilyArea:
         own = Money.zero(self.fee.currency)
         for fee in req.fees:
             if fee["msisdn"] == msisdn:
-                own = own + self.fee
+                own = own + Money(fee["amount"], fee["currency"])
         if refusal is not None:
             key, rule, kw = refusal
             req.tell(msisdn, key, refusal=True, **kw)
@@ -284,17 +305,21 @@ class FamilyArea:
         if why:
             return why
         month = self.month(req.at)
-        target = month if inv.kind == "create" else month_after(month)
+        now = self.f.changes_effective == "immediately"
+        target = month if inv.kind == "create" or now else month_after(month)
         if self._in_group(req.st, msisdn, target, leaving_ok=inv.kind == "add"):
             return "one_group", "one_group_per_month", {"msisdn": msisdn}
         inv = req.put_invitation(inv, status="accepted")
         g = group_by_id(req.st, inv.group)
         if inv.kind == "add":
             req.state(changes=req.st.changes + (Change(g.id, "add", msisdn, req.at, target),))
-            for m in members_next_month(req.st, g):
-                req.tell(m, "joins", msisdn=msisdn, month=target)
+            if not now:
+                for m in members_next_month(req.st, g):
+                    req.tell(m, "joins", msisdn=msisdn, month=target)
             req.events.append({"event": "add_accepted", "group": g.id, "msisdn": msisdn,
                                "month": target, "rule": "changes_next_month"})
+            if now:  # `changes effective immediately`: the new composition starts now
+                self._change(req, g, month, month, req.at)
             return None
         waiting = [i.to for i in req.st.invitations if i.group == g.id and i.status != "accepted"]
         if waiting:
@@ -332,13 +357,24 @@ class FamilyArea:
         g = active_group(req.st, msisdn)
         if g is None:
             return "not_member", "changes_next_month", {}
-        nxt = month_after(self.month(req.at))
+        month = self.month(req.at)
+        now = self.f.changes_effective == "immediately"
+        keeps = self.f.benefits_after_exit == "end of month"
+        nxt = month if now else month_after(month)
         if any(c.group == g.id and c.kind == "exit" and c.msisdn == msisdn
                for c in req.st.changes):
             return "already_leaving", "changes_next_month", {"month": nxt}
         req.state(changes=req.st.changes + (Change(g.id, "exit", msisdn, req.at, nxt),))
         rest = members_next_month(req.st, g)
-        req.tell(msisdn, "leaving", month=nxt)
+        if not keeps:  # `benefits after exit immediately`: the bonus goes with the request
+            req.put(req.sub(msisdn).with_(bonus=Allowance()))
+        if now:
+            req.tell(msisdn, "left" if keeps else "left_now")
+            req.events.append({"event": "exit", "group": g.id, "msisdn": msisdn, "month": nxt,
+                               "next_members": tuple(rest), "rule": "changes_next_month"})
+            self._change(req, g, month, month, req.at)
+            return None
+        req.tell(msisdn, "leaving" if keeps else "leaving_now", month=nxt)
         for m in rest:
             req.tell(m, "member_leaving", msisdn=msisdn, month=nxt)
         if len(rest) < self.f.min_members:
@@ -363,7 +399,8 @@ class FamilyArea:
                    if i.group == g.id and i.kind == "add" and i.status in OPEN]
         if len(members_next_month(req.st, g)) + len(invited) + len(new) > self.f.max_members:
             return "too_many", "changes_next_month", {"max": self.f.max_members}
-        nxt = month_after(self.month(req.at))
+        now = self.f.changes_effective == "immediately"
+        nxt = self.month(req.at) if now else month_after(self.month(req.at))
         for n in new:
             if n in g.members or n in invited:
                 return "already_member", "changes_next_month", {"msisdn": n}
@@ -380,6 +417,8 @@ class FamilyArea:
                 g.id, msisdn, n, req.at, "add", "auto_declined" if busy else "pending"),))
             if busy:
                 req.tell(msisdn, "add_failed", msisdn=n, why=("auto_declined", n))
+            elif now:
+                req.tell(n, "invited", initiator=msisdn)
             else:
                 req.tell(n, "invited_add", initiator=msisdn, month=nxt)
         req.events.append({"event": "add_invited", "group": g.id, "to": tuple(new), "month": nxt,
@@ -393,8 +432,8 @@ class FamilyArea:
         f = self.f
         if f.transfer_step_kb is None:
             return "no_transfer", "transfer_bonus_only", {}
-        g = self._benefit_group(req.st, msisdn, req.at)
-        if g is None:
+        sender_groups = self._benefit_groups(req.st, msisdn, req.at)
+        if not sender_groups:
             return "not_member", "transfer_bonus_only", {}
         if mb < f.transfer_min_kb // MB:
             return "transfer_min", "transfer_bonus_only", {"min": f.transfer_min_kb // MB}
@@ -402,7 +441,8 @@ class FamilyArea:
             return "transfer_step", "transfer_bonus_only", {"step": f.transfer_step_kb // MB}
         if to == msisdn:
             return "transfer_self", "transfer_bonus_only", {}
-        if to not in g.members:
+        shared = [g for g in self._benefit_groups(req.st, to, req.at) if g in sender_groups]
+        if not shared:
             return "transfer_not_member", "transfer_bonus_only", {"msisdn": to}
         sender = req.sub(msisdn)
         if sender.suspended:
@@ -447,7 +487,7 @@ class FamilyArea:
         for m in g.members:
             sub = req.sub(m)
             bonus = bonus_of(sub.package, percent, self.f.bonus_on)
-            req.put(sub.with_(bonus=bonus))
+            req.put(sub.with_(bonus=self._new_bonus(sub.bonus, bonus)))
             self._fee(req, m, g.month, g.created)
             req.state(history=req.st.history + ((m, g.month, g.id),))
             req.tell(m, "created", size=len(g.members), percent=percent)
@@ -472,16 +512,44 @@ class FamilyArea:
                              item(mb, None if bonus.kb is None else bonus.kb // MB, "MB")))
                 + " (rounded down)")
 
+    def _new_bonus(self, unspent: Allowance, bonus: Allowance) -> Allowance:
+        """`bonus expires never`: a new bonus adds to the unspent one; else it replaces it."""
+        return plus(unspent, bonus) if self.f.bonus_expiry == "never" else bonus
+
     def _fee(self, req: Request, msisdn: str, month: str, at: datetime) -> None:
-        """The monthly fee, in full, at most once per member and month."""
+        """The monthly fee, in full, at most once per member and month, when the membership
+        of the month starts (a prorated fee waits for the month's close: `_prorated_fee`)."""
+        if self.f.fee_prorated or (msisdn, month) in req.st.fees:
+            return
+        self._write_fee(req, msisdn, month, at, self.fee, {})
+
+    def _prorated_fee(self, req: Request, msisdn: str, month: str, last: datetime) -> None:
+        """`fee prorated`: fee x days of membership in the month / days of the month, rounded
+        by the operator's rounding, charged at the month's last second."""
         if (msisdn, month) in req.st.fees:
             return
+        total = days_of(month)
+        first = date(int(month[:4]), int(month[5:]), 1)
+        member_days = set()
+        for m, mo, gid in req.st.history:
+            if m == msisdn and mo == month:
+                g = group_by_id(req.st, gid)
+                since = (g.created.astimezone(self.tz).date() - first).days
+                to = total - 1 if g.ended is None else min(
+                    (g.ended.astimezone(self.tz).date() - first).days, total - 1)
+                member_days.update(range(max(since, 0), to + 1))
+        quantum, mode = self.fee_rounding
+        amount = round_amount(self.fee.amount * len(member_days) / total, quantum, mode)
+        self._write_fee(req, msisdn, month, last, Money(amount, self.fee.currency),
+                        {"days": len(member_days), "month_days": total})
+
+    def _write_fee(self, req: Request, msisdn: str, month: str, at: datetime, fee: Money,
+                   extra: dict) -> None:
         sub = req.sub(msisdn)
-        req.put(sub.with_(ledger=sub.ledger + (Charge(at, "fee", self.name, self.fee, 1,
-                                                      "month"),)))
+        req.put(sub.with_(ledger=sub.ledger + (Charge(at, "fee", self.name, fee, 1, "month"),)))
         req.state(fees=req.st.fees + ((msisdn, month),))
-        req.fees.append({"msisdn": msisdn, "month": month, "amount": str(self.fee.amount),
-                         "currency": self.fee.currency, "source": self.source("fee_full")})
+        req.fees.append({"msisdn": msisdn, "month": month, "amount": str(fee.amount),
+                         "currency": fee.currency, **extra, "source": self.source("fee_full")})
 
     def _not_created(self, req: Request, g: Group, why: str, rule: str,
                      who: str | None = None) -> None:
@@ -517,46 +585,68 @@ class FamilyArea:
                                "rule": "invitation_24h"})
 
     def _close(self, req: Request, month: str) -> None:
-        """The month ends: bonuses expire, changes apply, groups going on renew."""
+        """The month ends: prorated fees, bonuses expire (`never`: kept by the members who go
+        on), changes apply, groups going on renew."""
         nxt = month_after(month)
         start = datetime(int(nxt[:4]), int(nxt[5:]), 1, tzinfo=self.tz)
-        for m in sorted({m for m, mo, _ in req.st.history if mo == month}):
-            if m in req.world.subscribers:
+        members = sorted({m for m, mo, _ in req.st.history if mo == month})
+        if self.f.fee_prorated:
+            for m in members:
+                self._prorated_fee(req, m, month, start - timedelta(seconds=1))
+        staying = set()
+        if self.f.bonus_expiry == "never":
+            for g in req.st.groups:
+                if g.status == "active" and len(members_next_month(req.st, g)) >= \
+                        self.f.min_members:
+                    staying.update(members_next_month(req.st, g))
+        for m in members:
+            if m in req.world.subscribers and m not in staying:
                 req.put(req.sub(m).with_(bonus=Allowance()))
         req.events.append({"event": "bonus_expired", "month": month, "rule": "month_end_expiry"})
         for g in [g for g in req.st.groups if g.status == "active"]:
-            changed = any(c.group == g.id for c in req.st.changes)
-            members = members_next_month(req.st, g)
-            if not changed:
+            if any(c.group == g.id for c in req.st.changes):
+                self._change(req, g, month, nxt, start)
+            else:
                 self._renew(req, g, g, nxt, start)
-                continue
-            req.put_group(replace(g, status="ended", until=month, reason="changed"))
-            req.state(changes=tuple(c for c in req.st.changes if c.group != g.id))
-            if len(members) < self.f.min_members:
-                for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
-                    req.put_invitation(inv, status="cancelled")
-                for m in g.members:
-                    req.tell(m, "ended_small", min=self.f.min_members)
-                req.events.append({"event": "ended", "group": g.id, "why": "too_small",
-                                   "rule": "changes_next_month"})
-                continue
-            initiator = g.initiator if g.initiator in members else members[0]
-            new = Group(f"F{req.st.next_id}", initiator, members, start, "active", start, nxt,
-                        previous=g.id)
-            req.state(groups=req.st.groups + (new,), next_id=req.st.next_id + 1)
-            for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
-                req.put_invitation(inv, group=new.id)
-            self._renew(req, g, new, nxt, start)
         req.state(month=nxt)
+
+    def _change(self, req: Request, g: Group, until: str, month: str, start: datetime) -> None:
+        """The changes of `g` take effect at `start`: `g` ends (its benefits last to the end of
+        `until`) and its new composition starts in `month`, or the group ends when too small."""
+        members = members_next_month(req.st, g)
+        req.put_group(replace(g, status="ended", until=until, reason="changed", ended=start))
+        req.state(changes=tuple(c for c in req.st.changes if c.group != g.id))
+        if len(members) < self.f.min_members:
+            for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+                req.put_invitation(inv, status="cancelled")
+            lose = (self.f.changes_effective == "immediately"
+                    and self.f.benefits_after_exit == "immediately")
+            for m in g.members:
+                if lose:
+                    req.put(req.sub(m).with_(bonus=Allowance()))
+                req.tell(m, "ended_small", min=self.f.min_members)
+            req.events.append({"event": "ended", "group": g.id, "why": "too_small",
+                               "rule": "changes_next_month"})
+            return
+        initiator = g.initiator if g.initiator in members else members[0]
+        new = Group(f"F{req.st.next_id}", initiator, members, start, "active", start, month,
+                    previous=g.id)
+        req.state(groups=req.st.groups + (new,), next_id=req.st.next_id + 1)
+        for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
+            req.put_invitation(inv, group=new.id)
+        self._renew(req, g, new, month, start)
 
     def _renew(self, req: Request, old: Group, g: Group, month: str, start: datetime) -> None:
         percent = self.f.percent_for(len(g.members))
         for m in g.members:
             sub = req.sub(m)
-            req.put(sub.with_(bonus=bonus_of(sub.package, percent, self.f.bonus_on)))
+            bonus = bonus_of(sub.package, percent, self.f.bonus_on)
+            req.put(sub.with_(bonus=self._new_bonus(sub.bonus, bonus)))
             self._fee(req, m, month, start)
             req.state(history=req.st.history + ((m, month, g.id),))
-            if g is not old:
+            if g is not old and self.f.changes_effective == "immediately":
+                req.tell(m, "recomposed_now", size=len(g.members), percent=percent)
+            elif g is not old:
                 req.tell(m, "recomposed", month=month, size=len(g.members), percent=percent)
         req.events.append({"event": "renewed" if g is old else "recomposed", "group": g.id,
                            "members": g.members, "month": month, "percent": str(percent),
@@ -580,8 +670,13 @@ class FamilyArea:
         if party is None or USAGE_ITEM.get(service) not in self.f.free_in_group:
             return None
         st = world.get("family")
-        g = st and self._benefit_group(st, msisdn, at)
-        return "free_in_group" if g and self.number(party) in g.members else None
+        if not st:
+            return None
+        caller = self._benefit_groups(st, msisdn, at)
+        if not caller:
+            return None
+        called = self._benefit_groups(st, self.number(party), at)
+        return "free_in_group" if any(g in called for g in caller) else None
 
     def home_usage(self, world: World, sub: Subscriber, ev, party: str | None, explain: bool):
         rule = self.free_in_group(world, sub.msisdn, party, ev.service, ev.at)
@@ -608,12 +703,16 @@ class FamilyArea:
                       self.source("after_deactivation"))
         g = active_group(req.st, msisdn)
         if g is not None:
-            req.put_group(replace(g, status="ended", until=self.month(at), reason=reason))
+            req.put_group(replace(g, status="ended", until=self.month(at), reason=reason,
+                                  ended=at))
             req.state(changes=tuple(c for c in req.st.changes if c.group != g.id))
             for inv in [i for i in req.st.invitations if i.group == g.id and i.status in OPEN]:
                 req.put_invitation(inv, status="cancelled")
+            keeps = self.f.benefits_after_exit == "end of month"
             for m in g.members:
-                req.tell(m, "ended", why=reason)
+                if not keeps:
+                    req.put(req.sub(m).with_(bonus=Allowance()))
+                req.tell(m, "ended" if keeps else "ended_now", why=reason)
             req.events.append({"event": "ended", "group": g.id, "why": reason,
                                "rule": "after_deactivation"})
         elif (p := pending_group(req.st, msisdn)) is not None:
@@ -663,21 +762,49 @@ class FamilyArea:
     def _busy(st: FamilyState, msisdn: str) -> bool:
         return bool(open_invitations(st, msisdn) or pending_group(st, msisdn))
 
-    @staticmethod
-    def _in_group(st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False) -> bool:
-        """A member of a group in `month`, or joining it then (one group per month)."""
-        if any(m == msisdn and mo == month for m, mo, _ in st.history):
+    def _in_group(self, st: FamilyState, msisdn: str, month: str,
+                  leaving_ok: bool = False) -> bool:
+        """Cannot join a group in `month`: a member of an active group (unless leaving it, with
+        `leaving_ok`), joining one in `month`, or already in `groups per member` groups then."""
+        g = active_group(st, msisdn)
+        if g is not None and (not leaving_ok or msisdn in members_next_month(st, g)):
             return True
         if any(c.kind == "add" and c.msisdn == msisdn and c.month == month for c in st.changes):
             return True
-        g = active_group(st, msisdn)
-        return g is not None and (not leaving_ok or msisdn in members_next_month(st, g))
+        limit = self.f.groups_per_month
+        if limit is None:
+            return False
+
+        def origin(gid: str) -> str:  # a new composition after a change is the same group
+            previous = group_by_id(st, gid).previous
+            return gid if previous is None else origin(previous)
+        return len({origin(gid) for m, mo, gid in st.history
+                    if m == msisdn and mo == month}) >= limit
+
+    def _benefit_groups(self, st: FamilyState, msisdn: str, at: datetime) -> list[Group]:
+        """The groups giving `msisdn` benefits at `at`: from creation to the end of the month it
+        ended in; with `benefits after exit immediately`, not after it ended nor after the
+        member asked to leave it."""
+        month = self.month(at)
+        keeps = self.f.benefits_after_exit == "end of month"
+        out = []
+        for g in st.groups:
+            if g.created is None or msisdn not in g.members or not g.created <= at:
+                continue
+            if not g.month <= month or (g.until is not None and month > g.until):
+                continue
+            if not keeps:
+                if g.ended is not None and at >= g.ended:
+                    continue
+                if any(c.group == g.id and c.kind == "exit" and c.msisdn == msisdn
+                       and c.at <= at for c in st.changes):
+                    continue
+            out.append(g)
+        return out
 
     def _benefit_group(self, st: FamilyState, msisdn: str, at: datetime) -> Group | None:
-        month = self.month(at)
-        return next((g for g in st.groups if g.created is not None and msisdn in g.members
-                     and g.created <= at and (g.until is None or month <= g.until)
-                     and g.month <= month), None)
+        groups = self._benefit_groups(st, msisdn, at)
+        return groups[-1] if groups else None
 
     def _group_data(self, st: FamilyState, msisdn: str) -> dict | None:
         g = active_group(st, msisdn) or pending_group(st, msisdn)

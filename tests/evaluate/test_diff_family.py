@@ -240,3 +240,42 @@ def test_invitation_24_hours_across_dst(telenor_evaluator, telenor_runtime, zone
         sms(C, "DA", answer)]
     outcomes = check(telenor_evaluator, telenor_runtime, people(A, B, C), steps)
     assert outcomes[-1].ok == (elapsed < timedelta(hours=24))
+
+
+# --- the rule choices, both values (docs/runtime/family.md, "Rule choices") -------------------
+
+CHOICES = [("fee_prorated", False), ("fee_prorated", True),
+           ("groups_per_month", 1), ("groups_per_month", 2), ("groups_per_month", None),
+           ("changes_effective", "next month"), ("changes_effective", "immediately"),
+           ("bonus_expiry", "end of month"), ("bonus_expiry", "never"),
+           ("benefits_after_exit", "end of month"), ("benefits_after_exit", "immediately")]
+
+
+@pytest.mark.parametrize("field, value", CHOICES)
+def test_rule_choices_agree(telenor_tariff, field, value):
+    import attrs
+
+    from compiler.evaluate import Evaluator
+    from compiler.lower import lower
+    from runtime.engine import Engine
+    from runtime.events import FamilyEnd
+
+    family = attrs.evolve(telenor_tariff.families[0], **{field: value})
+    variant = attrs.evolve(telenor_tariff, families=(family,))
+    steps = [create(A, [B, C, D]), sms(B, "DA", T0), sms(C, "DA", T0), sms(D, "DA", T0),
+             sms(A, "POSALJI: 100 MB, " + national(B), T0 + H),
+             sms(D, "IZLAZAK", T0 + 2 * H),
+             Usage(A, T0 + 3 * H, "outgoing call", 60, party="+" + D),
+             Usage(D, T0 + 3 * H, "sms", 1, party="+" + B),
+             sms(A, "POSALJI: 50 MB, " + national(D), T0 + 3 * H),
+             sms(A, "DODAJ: " + national(E), T0 + 4 * H), sms(E, "DA", T0 + 5 * H),
+             sms(A, "STATUS", T0 + 5 * H), sms(D, "STATUS", T0 + 5 * H),
+             Usage(E, T0 + 6 * H, "outgoing call", 60, party="+" + A),
+             FamilyEnd(C, T0 + 7 * H), Usage(A, T0 + 7 * H, "sms", 1, party="+" + B),
+             create(D, [F, C], T0 + 8 * H), sms(F, "DA", T0 + 8 * H), sms(C, "DA", T0 + 8 * H),
+             MonthEnd(END), sms(A, "STATUS", APRIL + H), sms(D, "STATUS", APRIL + H),
+             create(A, [B, E], APRIL + 2 * H), sms(B, "DA", APRIL + 2 * H),
+             sms(E, "DA", APRIL + 2 * H), sms(A, "IZLAZAK", APRIL + 3 * H),
+             MonthEnd(datetime(2025, 4, 30, 23, 59, 59, tzinfo=BG)),
+             sms(B, "STATUS", datetime(2025, 5, 2, tzinfo=BG))]
+    check(Evaluator(variant), Engine(lower(variant)), people(A, B, C, D, E, F), steps)

@@ -18,7 +18,7 @@ from compiler.check import check_paths
 from compiler.lower import family as lower_family, lower_operator
 from runtime.engine import Engine
 from runtime.errors import InvalidEvent, MalformedNumber, OutOfOrder
-from runtime.events import MonthEnd, Tick
+from runtime.events import FamilyEnd, MonthEnd, Tick
 from runtime.family import FamilyEngine
 from runtime.state import Allowance, Subscriber, world_of
 
@@ -312,7 +312,7 @@ def test_azercell_has_no_family_table():
 def test_install_registers_tick_and_month_end_when_free(tables):
     engine = Engine(dict(tables))
     assert isinstance(engine.family, FamilyEngine)
-    assert set(engine.handlers) == {Tick, MonthEnd}
+    assert set(engine.handlers) == {Tick, MonthEnd, FamilyEnd}
 
 
 def test_the_full_engine_exposes_family(telenor_engine):
