@@ -694,6 +694,37 @@ def family(t: Tariff, f: Facts) -> list[Vector]:
         v.add("month_end", {}, when=f.when(2026, 3, 31, 23, 59, 59))
         status(v, ms)
         out.append(v)
+        # an exit: the leaver's benefits right after IZLAZAK, the group after it, next month
+        v, ms = group("exit", "IZLAZAK: free calls and bonus of the leaver right after it, the "
+                      "group's size until and after the month end", fam.min_members + 1)
+        create(v, ms)
+        v.sms(ms[-1], number, _fam_text(t, "family_exit"))
+        v.usage(ms[-1], "outgoing call", 60, party=ms[0])
+        v.usage(ms[0], "sms", 1, party=ms[-1])
+        status(v, ms)
+        v.add("month_end", {}, when=f.when(2026, 3, 31, 23, 59, 59))
+        status(v, ms)
+        out.append(v)
+        # the promotion ends mid-month (an `ends when` event): benefits after it, a second
+        # group in the same month, the fee of a part of a month
+        if fam.ends_when:
+            v, ms = group("ended mid-month", "an `ends when` event on the 15th: free calls and "
+                          "bonus after it, a new group the same month and the next", 2 * fam.min_members)
+            first, second = ms[:fam.min_members], ms[fam.min_members:]
+            create(v, first)
+            v.add("family_end", {"msisdn": first[1], "reason": fam.ends_when[-1][0]},
+                  when=f.when(2026, 3, 15, 10))
+            v.usage(first[0], "outgoing call", 60, party=first[1])
+            status(v, first)
+            new = [first[0]] + second[1:]
+            create(v, new)
+            status(v, new)
+            v.add("month_end", {}, when=f.when(2026, 3, 31, 23, 59, 59))
+            status(v, ms)
+            v.sms(first[1], number, _fam_text(t, "family_create", [first[2], second[0]]),
+                  when=f.when(2026, 4, 2, 9))
+            v.add("bill", {"msisdn": first[0], "year": 2026, "month": 3})
+            out.append(v)
         # who may join: every plan, every other segment, legal entities, promotions
         v = Vector(t, f"{fam.name} eligibility", "every eligible plan; other segments; "
                    "excluded and excepted promotions; legal entities; suspended lines",
