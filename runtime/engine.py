@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from runtime.errors import InvalidEvent
 from runtime.events import Outcome
 from runtime.money import Money
 from runtime.state import World, frozen_map
 
+_UNSET = object()
 AREAS = ("passes", "rating", "family", "commands", "balance", "bill")
 
 Handler = Callable[[World, object, bool], tuple[World, Outcome]]
@@ -36,6 +37,7 @@ class Engine:
         self.languages: tuple[str, ...] = op["languages"]
         self.handlers: dict[type, list[tuple[str, Handler]]] = {}
         self._area = ""
+        self._batch = _UNSET
         for area in AREAS:
             if area in tables:
                 self._area = area
@@ -62,8 +64,17 @@ class Engine:
             outcomes.append((area, outcome))
         return world, _merge(getattr(event, "msisdn", None), outcomes)
 
-    def run(self, world: World, events, explain: bool = False) -> tuple[World, list[Outcome]]:
-        """Apply events in order; returns the final world and every outcome."""
+    def run(self, world: World, events, explain: bool = False
+            ) -> tuple[World, Sequence[Outcome]]:
+        """Apply events in order; returns the final world and every outcome (the same as
+        applying them one by one). Without explanations, runs of usage events take the fast
+        path of `runtime.batch`, and the outcomes are built when read."""
+        if not explain:
+            if self._batch is _UNSET:
+                from runtime.batch import Batch
+                self._batch = Batch.of(self)
+            if self._batch is not None:
+                return self._batch.run(world, events)
         outcomes = []
         for event in events:
             world, outcome = self.apply(world, event, explain)

@@ -95,6 +95,16 @@ def _definition(p: dict) -> PassDef:
                    rates, p["category"], p["source"])
 
 
+def free_data_facts(d: PassDef, fast: int, left: int, amount: int) -> dict:
+    """The outcome facts of free data under a pass with a full-speed quota: `fast` KB of
+    `amount` at full speed, `left` KB of full speed after it, the rest throttled."""
+    facts = {"pass": d.name, "full_speed_kb": fast, "full_speed_kb_left": left,
+             "throttled": amount > fast}
+    if amount > fast:
+        facts["throttle_kbps"] = d.throttle_kbps
+    return facts
+
+
 def _applies(d: PassDef, place) -> bool:
     if place.zone is None:  # at home
         return False
@@ -197,32 +207,53 @@ class Passes:
         return world, Outcome(ev.msisdn, True, None, (), "passes expire", "", "", "",
                               MappingProxyType({"expired": expired}))
 
+    def decide(self, defs: tuple[PassDef, ...], place, service: str, party_net: str | None,
+               rate) -> tuple | None:
+        """What the active passes `defs` (in the subscriber's order) do to `service` at `place`
+        priced by `rate`, whatever the quotas left: None (nothing), `("free", k, free)`,
+        `("rate", k, r)` (the pass's own price) or `("allowances",)` (covered from the
+        allowances left, if any); `k` indexes `defs`. A pure function of its arguments, so
+        `runtime.batch` can memoise it.
+
+        Order: (a) a free rule of any pass that applies there, (b) a pass's own price,
+        (c) allowances, and only for a metered price."""
+        applying = [k for k, d in enumerate(defs) if _applies(d, place)]
+        for k in applying:  # (a) free
+            free = defs[k].free.get(service)
+            if free is not None and (free[0] is None or party_net in free[0]):
+                return "free", k, free
+        for k in applying:  # (b) a pass's own price
+            r = defs[k].rates.get(service)
+            if r is not None:
+                return "rate", k, r
+        if rate.price is None or (rate.price == 0 and rate.first_price is None):
+            return None  # nothing metered for an allowance to cover
+        if any(service in defs[k].allowances for k in applying):
+            return ("allowances",)
+        return None
+
     def consume(self, sub, ev, place, party_net: str | None, rate, billed: int, exact: Decimal,
                 explain: bool):
         """What the subscriber's passes do to a priced event, or None when none applies:
         (passes after it, exact amount, rule, source, facts, arithmetic)."""
-        at, service = ev.at, ev.service
-        active = []
-        for i, p in enumerate(sub.passes):
-            if p.activated <= at < p.expires:
-                d = self.by_name.get(p.name)
-                if d is not None and _applies(d, place):
-                    active.append((i, p, d))
+        at = ev.at
+        active = [(i, p, self.by_name[p.name]) for i, p in enumerate(sub.passes)
+                  if p.activated <= at < p.expires and p.name in self.by_name]
         if not active:
             return None
-        for i, p, d in active:  # (a) free
-            free = d.free.get(service)
-            if free is not None and (free[0] is None or party_net in free[0]):
-                return self._free(sub, ev, i, p, d, free, explain)
-        for i, p, d in active:  # (b) a pass's own price
-            r = d.rates.get(service)
-            if r is not None:
-                amount = r[0] * ev.amount / r[1]
-                text = f"{ev.amount} x {r[0]} {self.currency}/{r[2]} ({d.name})" if explain else ""
-                return sub.passes, amount, r[4], r[3], {"pass": d.name}, text
-        if rate.price is None or (rate.price == 0 and rate.first_price is None):
-            return None  # nothing metered for an allowance to cover
-        return self._allowances(sub, ev, active, rate, billed, explain)
+        decision = self.decide(tuple(d for _, _, d in active), place, ev.service, party_net, rate)
+        if decision is None:
+            return None
+        if decision[0] == "free":
+            i, p, d = active[decision[1]]
+            return self._free(sub, ev, i, p, d, decision[2], explain)
+        if decision[0] == "rate":
+            d, r = active[decision[1]][2], decision[2]
+            amount = r[0] * ev.amount / r[1]
+            text = f"{ev.amount} x {r[0]} {self.currency}/{r[2]} ({d.name})" if explain else ""
+            return sub.passes, amount, r[4], r[3], {"pass": d.name}, text
+        applying = [a for a in active if _applies(a[2], place)]
+        return self._allowances(sub, ev, applying, rate, billed, explain)
 
     def _free(self, sub, ev, i, p, d, free, explain):
         facts = {"pass": d.name}
@@ -231,14 +262,11 @@ class Passes:
         if ev.service == "data" and d.full_speed_kb is not None:
             left = p.full_speed_kb or 0
             fast = min(left, ev.amount)
-            throttled = ev.amount > left
             passes = passes[:i] + (_with_full_speed(p, left - fast),) + passes[i + 1:]
-            facts.update(full_speed_kb=fast, full_speed_kb_left=left - fast, throttled=throttled)
-            if throttled:
-                facts["throttle_kbps"] = d.throttle_kbps
-                if explain:
-                    text += f": {fast} KB at full speed, {ev.amount - fast} KB at " \
-                            f"{d.throttle_kbps} kbps"
+            facts = free_data_facts(d, fast, left - fast, ev.amount)
+            if explain and ev.amount > left:
+                text += f": {fast} KB at full speed, {ev.amount - fast} KB at " \
+                        f"{d.throttle_kbps} kbps"
         return passes, ZERO, free[2], free[1], facts, text
 
     def _allowances(self, sub, ev, active, rate, billed: int, explain: bool):

@@ -484,12 +484,7 @@ class Rating:
         else:
             charge = self.round(exact)
         qty, unit = ev.amount, rate.unit
-        data = {"zone": place.zone, "network": place.network, "service": ev.service,
-                "amount": qty, "billed": billed, "unit": unit}
-        if place.membership == "illustrative":
-            data["membership"] = "illustrative"
-        if used is not None:
-            data.update(facts)
+        data = usage_data(place, ev, billed, unit, None if used is None else facts)
         balance = sub.balance
         if balance is not None and charge:
             left = balance.amount - charge
@@ -561,6 +556,17 @@ def _with(world: World, sub: Subscriber) -> World:
     subs = subs.copy() if type(subs) is MappingProxyType else dict(subs)
     subs[sub.msisdn] = sub
     return _world(world, MappingProxyType(subs))
+
+
+def usage_data(place: Place, ev: Usage, billed: int, unit: str, facts: dict | None) -> dict:
+    """The `data` of a rated usage's outcome (`facts`: what a pass did)."""
+    data = {"zone": place.zone, "network": place.network, "service": ev.service,
+            "amount": ev.amount, "billed": billed, "unit": unit}
+    if place.membership == "illustrative":
+        data["membership"] = "illustrative"
+    if facts is not None:
+        data.update(facts)
+    return data
 
 
 def _key(name: str) -> str:

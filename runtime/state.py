@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 from runtime.errors import InvalidEvent
 from runtime.money import Money
@@ -84,11 +84,28 @@ class Ledger:
             node = new
         return node
 
+    def deferred(self, n: int, make: Callable[[], tuple]) -> Ledger:
+        """This ledger followed by the `n` items `make()` returns, built only when somebody
+        reads the ledger (`runtime.batch` rates a run of events without building a `Charge`
+        per event; the bill reads them at month end).
+
+        >>> d = Ledger(("a",)).deferred(2, lambda: ("b", "c"))
+        >>> len(d), list(d + ("d",))
+        (3, ['a', 'b', 'c', 'd'])
+        """
+        new = Ledger.__new__(Ledger)
+        new._last, new._prev, new._len, new._items = _Deferred(n, make), self, self._len + n, None
+        return new
+
     def _tuple(self) -> tuple:
         if self._items is None:
             out, node = [], self
             while node._items is None:  # back to the empty ledger or a materialised ancestor
-                out.append(node._last)
+                last = node._last
+                if type(last) is _Deferred:
+                    out.extend(reversed(last.items()))
+                else:
+                    out.append(last)
                 node = node._prev
             self._items = node._items + tuple(reversed(out))
         return self._items
@@ -112,6 +129,24 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"Ledger({self._tuple()!r})"
+
+
+class _Deferred:
+    """A ledger node's `n` items, made on first use."""
+
+    __slots__ = ("n", "make", "made")
+
+    def __init__(self, n: int, make: Callable[[], tuple]) -> None:
+        self.n, self.make, self.made = n, make, None
+
+    def items(self) -> tuple:
+        if self.made is None:
+            self.made = tuple(self.make())
+            if len(self.made) != self.n:
+                raise ValueError(f"a deferred ledger chunk promised {self.n} items and made "
+                                 f"{len(self.made)}")
+            self.make = None
+        return self.made
 
 
 EMPTY_LEDGER = Ledger()

@@ -1,0 +1,429 @@
+"""`Engine.run`'s fast path: a run of usage events rated on mutable accounts.
+
+`Engine.apply` is pure: every event returns a new `World`, a new `Subscriber`, a `Charge`
+and an `Outcome`. That is what scenarios and `dial`/`sms` need, but building those immutable
+objects costs several times the rating itself. A batch of usage records (a CDR file, a day
+of traffic) only needs the world at the end, so `Engine.run` gives its events to `Batch.run`:
+
+- each subscriber's balance (in integer quanta of the operator's rounding), passes' full-speed
+  data and new ledger lines live in a mutable `_Account` during the run, and go back into the
+  world once, when the run ends or before an event the fast path does not take;
+- prices become integer kernels: a charge is `round(N / D)` in quanta, computed exactly with
+  integers (the same value as the `Decimal` arithmetic of `runtime.rating`, since both are
+  exact up to the final rounding);
+- what depends only on the tables is memoised per (country, network, service) "spot": the
+  place, the rate (per prefix of the other party's number where a network prices by
+  destination) and what the active passes do there (`Passes.decide`);
+- outcomes are recorded as tuples and become `Outcome`s only when read (`Outcomes`), and
+  the ledger lines only when the ledger is read (`Ledger.deferred`).
+
+Anything else goes through `Engine.apply` unchanged: events other than `Usage`, usage at home
+(family hooks), allowances of passes, unknown subscribers or spellings that need
+normalising, a currency or rounding the kernels do not cover, and every event that raises.
+`tests/runtime/test_batch.py` checks that `run` and a fold of `apply` agree on everything:
+outcomes, the final world and its ledgers.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Sequence
+
+from runtime.errors import TariffError
+from runtime.events import Outcome, Usage, Where
+from runtime.money import HALF_UP, UP
+from runtime.passes import free_data_facts
+from runtime.rating import _SERVICES, Rate, builder, usage_data
+from runtime.state import ActivePass, Charge, Subscriber, World
+
+_SLOW = object()  # a spot or party the fast path leaves to `Engine.apply`
+_outcome = builder(Outcome)
+_charge = builder(Charge)
+_rated = builder(Subscriber, ("balance", "passes", "ledger"))
+_world = builder(World, ("subscribers",))
+_with_full_speed = builder(ActivePass, ("full_speed_kb",))
+
+
+class _Spot:
+    """What the tables say about one (country, network, service): the place and either its
+    one rate (`kernel`) or, where the price depends on the other party, a memo by prefix."""
+
+    __slots__ = ("place", "service", "rate", "kernel", "by_party", "parties")
+
+    def __init__(self, place, service: str, rate, kernel) -> None:
+        self.place, self.service, self.rate, self.kernel = place, service, rate, kernel
+        self.by_party = rate is None  # a network list: the rate depends on the party
+        self.parties: dict = {}  # party prefix (or None) -> _Party or _SLOW
+
+
+class _Party:
+    """What a spot charges one party (by the first digits of its number): the rate, its
+    kernel, the party's network, and the pass effects by active pass names."""
+
+    __slots__ = ("rate", "kernel", "net", "effects")
+
+    def __init__(self, rate, kernel, net) -> None:
+        self.rate, self.kernel, self.net, self.effects = rate, kernel, net, {}
+
+
+class _Account:
+    """One subscriber's mutable state during a run."""
+
+    __slots__ = ("sub", "activated", "bal", "bal0", "passes", "fs", "known", "names", "lo",
+                 "hi", "entries", "add")
+
+    def __init__(self, sub: Subscriber, bal: int | None, defs: dict) -> None:
+        self.sub, self.activated, self.bal, self.bal0 = sub, sub.activated, bal, bal
+        self.passes = sub.passes
+        self.fs = [p.full_speed_kb for p in sub.passes]  # full-speed KB left, per pass
+        # Passes all active in [lo, hi): their names are then the key of the pass effects.
+        self.known = [i for i, p in enumerate(sub.passes) if p.name in defs]
+        known = [sub.passes[i] for i in self.known]
+        self.names = tuple(p.name for p in known)
+        self.lo = max((p.activated for p in known), default=None)
+        self.hi = min((p.expires for p in known), default=None)
+        self.entries: list = []  # the records of charged events, for the ledger
+        self.add = self.entries.append
+
+
+class Outcomes(Sequence):
+    """The outcomes of a run, in event order; each is built from its record when read."""
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: list, make) -> None:
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._items)))]
+        item = self._items[i]
+        if type(item) is tuple:
+            item = self._items[i] = self._make(item)
+        return item
+
+    def __iter__(self):
+        for i in range(len(self._items)):
+            yield self[i]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Outcomes({list(self)!r})"
+
+
+def kernel(rate, quantum_digits: int, mode: str):
+    """The integer form of a `runtime.rating.Rate`: `(first, next, sub, price, base, d)` such
+    that a billed quantity `b` (> 0) costs `(price * (b - sub) + base) // d` quanta, rounded
+    by `mode`. Money is scaled to whole units of 10**-k, k the most decimals of the rate's
+    amounts and of the quantum; the exact amount is `(p * (b - sub) + f * per) / (per * 10**k)`
+    (p the price per `per` units, f the first-block price plus the per-event part), and
+    half-up rounding to a quantum `q` of 10**-k units is `(2x + q) // 2q`, ceiling
+    `(x + q - 1) // q`.
+
+    >>> from runtime.rating import Rate
+    >>> r = Rate(60, 60, None, Decimal("119.90"), 60, "min", "s", Decimal("119.90"),
+    ...          Decimal(0), "60/60", "", "", "")
+    >>> kernel(r, 2, "half-up")  # (2 * 11990 * b + 60) // (2 * 60) cents
+    (60, 60, 0, 23980, 60, 120)
+    >>> first, nxt, sub, price, base, d = kernel(r, 2, "half-up")
+    >>> (price * (120 - sub) + base) // d  # 61 s -> 120 s billed: 2 x 119.90 = 239.80
+    23980
+    """
+    first_price = rate.first_price or 0
+    amounts = [a for a in (first_price, rate.price or 0, rate.flat) if a]
+    k = max([quantum_digits] + [-Decimal(a).as_tuple().exponent for a in amounts])
+    scale = Decimal(10) ** k
+    price = int((rate.price or 0) * scale)
+    sub = rate.first if rate.first_price is not None else 0
+    per = rate.per if rate.price is not None else 1
+    base = int((first_price + rate.flat) * scale) * per
+    d = per * 10 ** (k - quantum_digits)
+    if mode == HALF_UP:
+        return rate.first, rate.next, sub, 2 * price, 2 * base + d, 2 * d
+    return rate.first, rate.next, sub, price, base + d - 1, d
+
+
+class Batch:
+    """The fast path of one engine (`engine.batch`); `None` when its tables do not allow one
+    (no rating, or a rounding that is not to a power of ten)."""
+
+    @classmethod
+    def of(cls, engine) -> Batch | None:
+        rating = getattr(engine, "rating", None)
+        if rating is None or not rating.fast_quantum or rating.mode not in (HALF_UP, UP) \
+                or [h for _, h in engine.handlers.get(Usage, ())] != [rating.on_usage]:
+            return None
+        exponent = rating.quantum.as_tuple().exponent
+        return cls(engine) if exponent <= 0 else None
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.rating = engine.rating
+        self.passes = getattr(engine, "passes", None)
+        self.defs = {} if self.passes is None else self.passes.by_name
+        self.currency = engine.currency
+        self.digits = -self.rating.quantum.as_tuple().exponent
+        self.spots: dict[tuple, _Spot | object] = {}
+        self.kernels: dict[int, tuple] = {}  # id(rate or pass rate) -> (rate, its kernel)
+
+    # -- tables --------------------------------------------------------------------------
+
+    def _kernel(self, rate):
+        found = self.kernels.get(id(rate))
+        if found is None or found[0] is not rate:
+            found = self.kernels[id(rate)] = (rate, kernel(rate, self.digits, self.rating.mode))
+        return found[1]
+
+    def _spot(self, country, network, service):
+        key = (country, network, service)
+        spot = _SLOW
+        if service in _SERVICES and (country is not None or network is not None):
+            try:
+                place = self.rating.place(Where(country, network))
+                rate = None if place.network_list is not None else \
+                    self.rating.price(place, service, None, None)
+                spot = _Spot(place, service, rate, None if rate is None else self._kernel(rate))
+            except TariffError:
+                spot = _SLOW
+        self.spots[key] = spot
+        return spot
+
+    def _party(self, spot: _Spot, key: str | None, digits: str | None):
+        """The `_Party` of `spot` for a party (normalised digits, `key` their first digits,
+        or None), or `_SLOW`."""
+        rating = self.rating
+        party_net = None if digits is None else rating.party(digits)[0]
+        if spot.by_party:
+            try:
+                rate = rating.price(spot.place, spot.service, digits, party_net)
+            except TariffError:
+                spot.parties[key] = _SLOW
+                return _SLOW
+            found = _Party(rate, self._kernel(rate), party_net)
+        else:
+            found = _Party(spot.rate, spot.kernel, party_net)
+        spot.parties[key] = found
+        return found
+
+    def _effect(self, spot: _Spot, party: _Party, names: tuple):
+        """`Passes.decide` for these active passes, memoised in `party`; `_SLOW` for
+        allowances; () for nothing."""
+        defs = tuple(self.defs[n] for n in names)
+        decision = self.passes.decide(defs, spot.place, spot.service, party.net, party.rate)
+        if decision is None:
+            found = ()
+        elif decision[0] == "free":
+            d = defs[decision[1]]
+            counts = spot.service == "data" and d.full_speed_kb is not None
+            found = ("free", decision[1], decision[2], d, counts)
+        elif decision[0] == "rate":
+            r = decision[2]
+            # A pass rate is `price * amount / per`: no intervals, no per-event part.
+            as_rate = Rate(1, 1, None, r[0], r[1], "", "", None, Decimal(0), "", "", "", "")
+            found = ("rate", decision[1], r, defs[decision[1]],
+                     kernel(as_rate, self.digits, self.rating.mode))
+        else:
+            found = _SLOW
+        party.effects[names] = found
+        return found
+
+    # -- accounts ------------------------------------------------------------------------
+
+    def _load(self, world: World, msisdn: str) -> _Account | None:
+        sub = world.subscribers.get(msisdn)
+        if sub is None:
+            return None  # unknown, or a spelling to normalise: Engine.apply says which
+        bal = None
+        if sub.balance is not None:
+            amount = sub.balance.amount
+            if sub.balance.currency != self.currency or amount.as_tuple().exponent < -self.digits:
+                return None
+            bal = int(amount.scaleb(self.digits))
+        return _Account(sub, bal, self.defs)
+
+    def _flush(self, world: World, accounts: dict) -> World:
+        """The world with every account's changes, as `Engine.apply` would have left it."""
+        subs = None
+        for acct in accounts.values():
+            entries = acct.entries
+            passes = acct.passes
+            if any(f != p.full_speed_kb for f, p in zip(acct.fs, passes)):
+                passes = tuple(p if f == p.full_speed_kb else _with_full_speed(p, f)
+                               for f, p in zip(acct.fs, passes))
+            if not entries and passes is acct.passes:
+                continue
+            sub = acct.sub
+            balance = sub.balance
+            if acct.bal != acct.bal0:  # charges only ever lower it
+                balance = self._money(acct.bal)
+            ledger = sub.ledger
+            if entries:
+                ledger = ledger.deferred(len(entries), self._charges(entries))
+            if subs is None:
+                subs = world.subscribers
+                subs = subs.copy() if type(subs) is MappingProxyType else dict(subs)
+            subs[sub.msisdn] = _rated(sub, balance, passes, ledger)
+        accounts.clear()
+        return world if subs is None else _world(world, MappingProxyType(subs))
+
+    def _money(self, quanta: int):
+        from runtime.rating import _money
+        return _money(Decimal(quanta).scaleb(-self.digits), self.currency)
+
+    def _charges(self, records: list):
+        def make():
+            money = self._money
+            return tuple(_charge(r[0].at, "traffic", r[2].category, money(r[4]), r[0].amount,
+                                 r[2].unit) for r in records)
+        return make
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    def outcome(self, record: tuple) -> Outcome:
+        """The `Outcome` of a record `(ev, spot, rate, billed, quanta or None, effect, info)`
+        exactly as `runtime.rating` builds it."""
+        ev, spot, rate, billed, quanta, effect, info = record
+        rule, source, facts = rate.rule, rate.source, None
+        if effect:
+            d = effect[3]
+            if effect[0] == "free":
+                free = effect[2]
+                rule, source = free[2], free[1]
+                facts = free_data_facts(d, info[0], info[1], ev.amount) if effect[4] \
+                    else {"pass": d.name}
+            else:
+                rule, source, facts = effect[2][4], effect[2][3], {"pass": d.name}
+        data = usage_data(spot.place, ev, billed, rate.unit, facts)
+        if quanta is None:  # refused: info is (charge, balance) as text
+            data["charge"], data["balance"] = info
+            return _outcome(ev.msisdn, False, None, (), rule, source, "", "insufficient balance",
+                            MappingProxyType(data))
+        return _outcome(ev.msisdn, True, self._money(quanta), (), rule, source, "", "",
+                        MappingProxyType(data))
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self, world: World, events) -> tuple[World, Outcomes]:
+        """`Engine.run(world, events)` with explanations off. One loop, everything in
+        locals: this is the hot path of bulk rating (see the module's docstring)."""
+        apply = self.engine.apply
+        spots, accounts = self.spots, {}
+        digits_q = self.digits
+        plen = self.rating.prefix_len
+        load, new_spot, new_party, new_effect = self._load, self._spot, self._party, self._effect
+        out = []
+        append = out.append
+        with _gc_paused():
+            for ev in events:
+                try:
+                    if type(ev) is not Usage:
+                        raise _Slow
+                    acct = accounts.get(ev.msisdn)
+                    if acct is None:
+                        acct = load(world, ev.msisdn)
+                        if acct is None:
+                            raise _Slow
+                        accounts[ev.msisdn] = acct
+                    at, qty = ev.at, ev.amount
+                    # A naive or non-datetime `at` fails here or in a comparison below
+                    # (TypeError): Engine.apply then raises the proper error.
+                    if at.tzinfo is None or type(qty) is not int or qty < 0 \
+                            or (acct.activated is not None and at < acct.activated):
+                        raise _Slow
+                    where = ev.where
+                    spot = spots.get((where.country, where.network, ev.service))
+                    if spot is None:
+                        spot = new_spot(where.country, where.network, ev.service)
+                    if spot is _SLOW:
+                        raise _Slow
+                    digits = party = ev.party
+                    if party is not None:  # E.164 digits, with or without "+"
+                        if party[:1] == "+":
+                            digits = party[1:]
+                        if not (digits.isdigit() and digits.isascii() and digits >= "1"
+                                and 8 <= len(digits) <= 15):
+                            raise _Slow  # other spellings: runtime.numbers.normalise
+                    names = acct.names
+                    if names or spot.by_party:
+                        if names and qty and not (acct.lo <= at < acct.hi):
+                            raise _Slow  # a pass not yet active, or ended
+                        key = None if digits is None else digits[:plen]
+                        found = spot.parties.get(key)
+                        if found is None:
+                            found = new_party(spot, key, digits)
+                        if found is _SLOW:
+                            raise _Slow
+                        rate, kern = found.rate, found.kernel
+                    else:
+                        rate, kern = spot.rate, spot.kernel
+                    # The rate's charge (runtime.rating.amount_of) in quanta, exactly.
+                    if qty:
+                        first, nxt, sub, price, base, d = kern
+                        billed = first if qty <= first else first - (first - qty) // nxt * nxt
+                        quanta = (price * (billed - sub) + base) // d
+                    else:
+                        billed = quanta = 0
+                    effect = info = None
+                    if names and qty:
+                        effect = found.effects.get(names)
+                        if effect is None:
+                            effect = new_effect(spot, found, names)
+                        if effect is _SLOW:
+                            raise _Slow
+                        if effect:
+                            if effect[0] == "free":
+                                quanta = 0
+                                if effect[4]:  # data counted against a full-speed quota
+                                    k = acct.known[effect[1]]
+                                    left = acct.fs[k] or 0
+                                    fast = left if qty > left else qty
+                                    acct.fs[k] = left - fast
+                                    info = (fast, left - fast)
+                            else:
+                                _, _, _, price, base, d = effect[4]
+                                quanta = (price * qty + base) // d
+                    if quanta and acct.bal is not None:
+                        if quanta > acct.bal:
+                            balance = acct.sub.balance.amount if acct.bal == acct.bal0 else \
+                                Decimal(acct.bal).scaleb(-digits_q)
+                            append((ev, spot, rate, billed, None, effect,
+                                    (str(Decimal(quanta).scaleb(-digits_q)), str(balance))))
+                            continue
+                        acct.bal -= quanta
+                    record = (ev, spot, rate, billed, quanta, effect, info)
+                    acct.add(record)
+                    append(record)
+                except (_Slow, TypeError, AttributeError):  # Engine.apply, on the world so far
+                    world = self._flush(world, accounts)
+                    world, outcome = apply(world, ev, False)
+                    append(outcome)
+        return self._flush(world, accounts), Outcomes(out, self.outcome)
+
+
+class _Slow(Exception):
+    """An event the fast path leaves to `Engine.apply`."""
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector during a run: it allocates a record per event and
+    no cycles, and collections triggered by the allocation count would walk the growing
+    list of records again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
