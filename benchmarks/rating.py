@@ -9,14 +9,15 @@ or shown name), to and from Telenor Srbija, Telenor Crna Gora, ported, domestic 
 numbers; half of them by a prepaid subscriber with an active day pass (Dnevna karta), half by
 one without. Figures (best of N runs, each from a fresh world):
 
-- the compiled module: `generated.telenor_rs.apply(world, event)`, threading the world,
-  explanations off;
+- the compiled module: `generated.telenor_rs.run(world, events)`, explanations off: the
+  bulk path (runtime.batch: mutable accounts inside the run, integer kernels, outcomes built
+  when read; `run` and a fold of `apply` agree on everything, tests/runtime/test_batch.py);
 - the baseline: `benchmarks.baseline_rater` (plain Python, mutable balances), the same events;
 - the ratio compiled / baseline in events/s (target >= 1.0), and the compiled events/s
   (target >= 300,000 on one core);
-- a diagnostic: the compiled module with the cyclic GC paused (what the GC costs);
-- the compiled module with `explain=True` on the first `--explain-events` events, against
-  explanations off on the same events.
+- for comparison, on the first `--explain-events` events: one `apply(world, event)` per
+  event, threading the immutable world, with explanations off and on (`run(..., explain=True)`
+  takes that path).
 
 Both raters are checked to agree on every charge before anything is timed.
 """
@@ -109,7 +110,13 @@ def baseline() -> BaselineRater:
     return rater
 
 
-def run_compiled(evs, explain: bool = False):
+def run_compiled(evs):
+    module, world = compiled_world()
+    world, _ = module.run(world, evs)
+    return world
+
+
+def apply_each(evs, explain: bool = False):
     module, world = compiled_world()
     apply = module.apply
     for ev in evs:
@@ -126,10 +133,10 @@ def run_baseline(evs):
 def disagreements(evs) -> list[str]:
     """Events on which the two raters charge differently (empty: they agree)."""
     module, world = compiled_world()
+    world, outcomes = module.run(world, evs)
     rater = baseline()
     bad = []
-    for ev in evs:
-        world, out = module.apply(world, ev)
+    for ev, out in zip(evs, outcomes):
         mine = rater.rate(ev)
         if not out.ok or out.charge.amount != mine:
             bad.append(f"{ev}: compiled {out.charge if out.ok else out.reason}, baseline {mine}")
@@ -186,20 +193,17 @@ def main(argv: list[str]) -> int:
     comp = best_of(args.runs, lambda: run_compiled(evs))
     print(f"\nbest of {args.runs}, {n:,} events:")
     print(f"  baseline (hand-written)   {base:7.3f} s  {n / base:10,.0f} events/s")
-    print(f"  compiled, explain off     {comp:7.3f} s  {n / comp:10,.0f} events/s"
+    print(f"  compiled run, explain off {comp:7.3f} s  {n / comp:10,.0f} events/s"
           f"   (target >= 300,000)")
     print(f"  ratio compiled / baseline {base / comp:7.2f}   (target >= 1.0)")
-    nogc = best_of(args.runs, lambda: run_compiled(evs), paused=True)
-    print(f"  (diagnostic: compiled with the cyclic GC paused {n / nogc:,.0f} events/s: the GC"
-          f" costs {comp / nogc - 1:.0%}, walking the growing ledger)")
 
     sub = evs[:args.explain_events]
     m = len(sub)
-    off = best_of(args.runs, lambda: run_compiled(sub))
-    on = best_of(args.runs, lambda: run_compiled(sub, explain=True))
-    print(f"\nbest of {args.runs}, first {m:,} events:")
-    print(f"  compiled, explain off     {off:7.3f} s  {m / off:10,.0f} events/s")
-    print(f"  compiled, explain on      {on:7.3f} s  {m / on:10,.0f} events/s"
+    off = best_of(args.runs, lambda: apply_each(sub))
+    on = best_of(args.runs, lambda: apply_each(sub, explain=True))
+    print(f"\nbest of {args.runs}, first {m:,} events, one apply() per event (immutable world):")
+    print(f"  apply, explain off        {off:7.3f} s  {m / off:10,.0f} events/s")
+    print(f"  apply, explain on         {on:7.3f} s  {m / on:10,.0f} events/s"
           f"   (explanations cost {on / off - 1:+.0%} when asked for)")
     return 0
 

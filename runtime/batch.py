@@ -37,7 +37,7 @@ from runtime.errors import TariffError
 from runtime.events import Outcome, Usage, Where
 from runtime.money import HALF_UP, UP
 from runtime.passes import free_data_facts
-from runtime.rating import _SERVICES, Rate, builder, usage_data
+from runtime.rating import _SERVICES, Rate, amount_of, builder, usage_data
 from runtime.state import ActivePass, Charge, Subscriber, World
 
 _SLOW = object()  # a spot or party the fast path leaves to `Engine.apply`
@@ -60,6 +60,23 @@ class _Spot:
         self.parties: dict = {}  # party prefix (or None) -> _Party or _SLOW
 
 
+def charge_of(kern: tuple, qty: int) -> tuple[int, int]:
+    """(billed units, quanta) of `qty` units at a `kernel` (runtime.rating's amount_of,
+    rounded); `Batch.run` inlines the same lines.
+
+    >>> from runtime.rating import Rate
+    >>> r = Rate(60, 60, None, Decimal("119.90"), 60, "min", "s", Decimal("119.90"),
+    ...          Decimal(0), "60/60", "", "", "")
+    >>> [charge_of(kernel(r, 2, "half-up"), s) for s in (0, 1, 60, 61)]
+    [(0, 0), (60, 11990), (60, 11990), (120, 23980)]
+    """
+    if not qty:
+        return 0, 0
+    first, nxt, sub, price, base, d = kern
+    billed = first if qty <= first else first - (first - qty) // nxt * nxt
+    return billed, (price * (billed - sub) + base) // d
+
+
 class _Party:
     """What a spot charges one party (by the first digits of its number): the rate, its
     kernel, the party's network, and the pass effects by active pass names."""
@@ -73,7 +90,7 @@ class _Party:
 class _Account:
     """One subscriber's mutable state during a run."""
 
-    __slots__ = ("sub", "activated", "bal", "bal0", "passes", "fs", "known", "names", "lo",
+    __slots__ = ("sub", "activated", "bal", "bal0", "passes", "fs", "known", "names", "key", "lo",
                  "hi", "entries", "add")
 
     def __init__(self, sub: Subscriber, bal: int | None, defs: dict) -> None:
@@ -84,6 +101,7 @@ class _Account:
         self.known = [i for i, p in enumerate(sub.passes) if p.name in defs]
         known = [sub.passes[i] for i in self.known]
         self.names = tuple(p.name for p in known)
+        self.key = "\n".join(self.names)  # a str: its hash is computed once
         self.lo = max((p.activated for p in known), default=None)
         self.hi = min((p.expires for p in known), default=None)
         self.entries: list = []  # the records of charged events, for the ledger
@@ -105,7 +123,7 @@ class Outcomes(Sequence):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self._items)))]
         item = self._items[i]
-        if type(item) is tuple:
+        if type(item) is not Outcome:
             item = self._items[i] = self._make(item)
         return item
 
@@ -216,10 +234,10 @@ class Batch:
         spot.parties[key] = found
         return found
 
-    def _effect(self, spot: _Spot, party: _Party, names: tuple):
-        """`Passes.decide` for these active passes, memoised in `party`; `_SLOW` for
+    def _effect(self, spot: _Spot, party: _Party, acct: _Account):
+        """`Passes.decide` for the account's active passes, memoised in `party`; `_SLOW` for
         allowances; () for nothing."""
-        defs = tuple(self.defs[n] for n in names)
+        defs = tuple(self.defs[n] for n in acct.names)
         decision = self.passes.decide(defs, spot.place, spot.service, party.net, party.rate)
         if decision is None:
             found = ()
@@ -235,7 +253,7 @@ class Batch:
                      kernel(as_rate, self.digits, self.rating.mode))
         else:
             found = _SLOW
-        party.effects[names] = found
+        party.effects[acct.key] = found
         return found
 
     # -- accounts ------------------------------------------------------------------------
@@ -283,16 +301,40 @@ class Batch:
 
     def _charges(self, records: list):
         def make():
-            money = self._money
-            return tuple(_charge(r[0].at, "traffic", r[2].category, money(r[4]), r[0].amount,
-                                 r[2].unit) for r in records)
+            money, full = self._money, self._record
+            out = []
+            for r in records:
+                if type(r) is not tuple:
+                    r = full(r)
+                out.append(_charge(r[0].at, "traffic", r[2].category, money(r[4]), r[0].amount,
+                                   r[2].unit))
+            return out
         return make
+
+    def _record(self, ev: Usage) -> tuple:
+        """The full record of an event the run kept as itself (rated at its rate, no pass
+        effect, not refused): what it was is a pure function of the tables."""
+        where = ev.where
+        spot = self.spots.get((where.country, where.network, ev.service)) or \
+            self._spot(where.country, where.network, ev.service)
+        priced = spot
+        if spot.by_party:
+            party = ev.party
+            digits = None if party is None else party[1:] if party[:1] == "+" else party
+            key = None if digits is None else digits[:self.rating.prefix_len]
+            priced = spot.parties.get(key) or self._party(spot, key, digits)
+        billed, quanta = charge_of(priced.kernel, ev.amount)
+        return ev, spot, priced.rate, billed, quanta, None, None
 
     # -- outcomes ------------------------------------------------------------------------
 
-    def outcome(self, record: tuple) -> Outcome:
+    def outcome(self, record) -> Outcome:
         """The `Outcome` of a record `(ev, spot, rate, billed, quanta or None, effect, info)`
-        exactly as `runtime.rating` builds it."""
+        or of an event kept as itself, exactly as `runtime.rating` builds it."""
+        if type(record) is Outcome:
+            return record
+        if type(record) is not tuple:
+            record = self._record(record)
         ev, spot, rate, billed, quanta, effect, info = record
         rule, source, facts = rate.rule, rate.source, None
         if effect:
@@ -304,6 +346,8 @@ class Batch:
                     else {"pass": d.name}
             else:
                 rule, source, facts = effect[2][4], effect[2][3], {"pass": d.name}
+            if billed is None:  # the run did not need it
+                billed = amount_of(rate, ev.amount)[0]
         data = usage_data(spot.place, ev, billed, rate.unit, facts)
         if quanta is None:  # refused: info is (charge, balance) as text
             data["charge"], data["balance"] = info
@@ -364,46 +408,50 @@ class Batch:
                             found = new_party(spot, key, digits)
                         if found is _SLOW:
                             raise _Slow
-                        rate, kern = found.rate, found.kernel
+                        priced = found
                     else:
-                        rate, kern = spot.rate, spot.kernel
-                    # The rate's charge (runtime.rating.amount_of) in quanta, exactly.
-                    if qty:
-                        first, nxt, sub, price, base, d = kern
+                        priced = spot
+                    effect = info = None
+                    if names and qty:
+                        effect = found.effects.get(acct.key)
+                        if effect is None:
+                            effect = new_effect(spot, found, acct)
+                        if effect is _SLOW:
+                            raise _Slow
+                    if effect:  # billed units: worked out when the outcome is read
+                        billed = None
+                        if effect[0] == "free":
+                            quanta = 0
+                            if effect[4]:  # data counted against a full-speed quota
+                                k = acct.known[effect[1]]
+                                left = acct.fs[k] or 0
+                                fast = left if qty > left else qty
+                                acct.fs[k] = left - fast
+                                info = (fast, left - fast)
+                        else:
+                            _, _, _, price, base, d = effect[4]
+                            quanta = (price * qty + base) // d
+                    elif qty:  # the rate's charge (runtime.rating.amount_of), exactly
+                        first, nxt, sub, price, base, d = priced.kernel
                         billed = first if qty <= first else first - (first - qty) // nxt * nxt
                         quanta = (price * (billed - sub) + base) // d
                     else:
                         billed = quanta = 0
-                    effect = info = None
-                    if names and qty:
-                        effect = found.effects.get(names)
-                        if effect is None:
-                            effect = new_effect(spot, found, names)
-                        if effect is _SLOW:
-                            raise _Slow
-                        if effect:
-                            if effect[0] == "free":
-                                quanta = 0
-                                if effect[4]:  # data counted against a full-speed quota
-                                    k = acct.known[effect[1]]
-                                    left = acct.fs[k] or 0
-                                    fast = left if qty > left else qty
-                                    acct.fs[k] = left - fast
-                                    info = (fast, left - fast)
-                            else:
-                                _, _, _, price, base, d = effect[4]
-                                quanta = (price * qty + base) // d
                     if quanta and acct.bal is not None:
                         if quanta > acct.bal:
                             balance = acct.sub.balance.amount if acct.bal == acct.bal0 else \
                                 Decimal(acct.bal).scaleb(-digits_q)
-                            append((ev, spot, rate, billed, None, effect,
+                            append((ev, spot, priced.rate, billed, None, effect,
                                     (str(Decimal(quanta).scaleb(-digits_q)), str(balance))))
                             continue
                         acct.bal -= quanta
-                    record = (ev, spot, rate, billed, quanta, effect, info)
-                    acct.add(record)
-                    append(record)
+                    if effect:
+                        record = (ev, spot, priced.rate, billed, quanta, effect, info)
+                        acct.add(record)
+                        append(record)
+                    else:  # no pass effect: the event alone says the rest (`_record`)
+                        acct.add(ev)
+                        append(ev)
                 except (_Slow, TypeError, AttributeError):  # Engine.apply, on the world so far
                     world = self._flush(world, accounts)
                     world, outcome = apply(world, ev, False)
