@@ -26,9 +26,6 @@ outcomes, the final world and its ledgers.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Sequence
@@ -41,6 +38,7 @@ from runtime.rating import _SERVICES, Rate, amount_of, builder, usage_data
 from runtime.state import ActivePass, Charge, Subscriber, World
 
 _SLOW = object()  # a spot or party the fast path leaves to `Engine.apply`
+_NONE: dict = {}  # an empty level of `Batch.spots`, never written
 _outcome = builder(Outcome)
 _charge = builder(Charge)
 _rated = builder(Subscriber, ("balance", "passes", "ledger"))
@@ -192,7 +190,9 @@ class Batch:
         self.defs = {} if self.passes is None else self.passes.by_name
         self.currency = engine.currency
         self.digits = -self.rating.quantum.as_tuple().exponent
-        self.spots: dict[tuple, _Spot | object] = {}
+        # service -> country -> network -> _Spot or _SLOW (three lookups of strings, whose
+        # hashes are cached, beat hashing a 3-tuple per event)
+        self.spots: dict[str, dict] = {}
         self.kernels: dict[int, tuple] = {}  # id(rate or pass rate) -> (rate, its kernel)
 
     # -- tables --------------------------------------------------------------------------
@@ -204,7 +204,6 @@ class Batch:
         return found[1]
 
     def _spot(self, country, network, service):
-        key = (country, network, service)
         spot = _SLOW
         if service in _SERVICES and (country is not None or network is not None):
             try:
@@ -214,7 +213,7 @@ class Batch:
                 spot = _Spot(place, service, rate, None if rate is None else self._kernel(rate))
             except TariffError:
                 spot = _SLOW
-        self.spots[key] = spot
+        self.spots.setdefault(service, {}).setdefault(country, {})[network] = spot
         return spot
 
     def _party(self, spot: _Spot, key: str | None, digits: str | None):
@@ -315,8 +314,8 @@ class Batch:
         """The full record of an event the run kept as itself (rated at its rate, no pass
         effect, not refused): what it was is a pure function of the tables."""
         where = ev.where
-        spot = self.spots.get((where.country, where.network, ev.service)) or \
-            self._spot(where.country, where.network, ev.service)
+        spot = self.spots.get(ev.service, _NONE).get(where.country, _NONE).get(where.network) \
+            or self._spot(where.country, where.network, ev.service)
         priced = spot
         if spot.by_party:
             party = ev.party
@@ -342,7 +341,8 @@ class Batch:
             if effect[0] == "free":
                 free = effect[2]
                 rule, source = free[2], free[1]
-                facts = free_data_facts(d, info[0], info[1], ev.amount) if effect[4] \
+                fast = min(info, ev.amount) if effect[4] else 0  # info: full speed KB before
+                facts = free_data_facts(d, fast, info - fast, ev.amount) if effect[4] \
                     else {"pass": d.name}
             else:
                 rule, source, facts = effect[2][4], effect[2][3], {"pass": d.name}
@@ -368,110 +368,96 @@ class Batch:
         load, new_spot, new_party, new_effect = self._load, self._spot, self._party, self._effect
         out = []
         append = out.append
-        with _gc_paused():
-            for ev in events:
-                try:
-                    if type(ev) is not Usage:
-                        raise _Slow
-                    acct = accounts.get(ev.msisdn)
+        for ev in events:
+            try:
+                if type(ev) is not Usage:
+                    raise _Slow
+                acct = accounts.get(ev.msisdn)
+                if acct is None:
+                    acct = load(world, ev.msisdn)
                     if acct is None:
-                        acct = load(world, ev.msisdn)
-                        if acct is None:
-                            raise _Slow
-                        accounts[ev.msisdn] = acct
-                    at, qty = ev.at, ev.amount
-                    # A naive or non-datetime `at` fails here or in a comparison below
-                    # (TypeError): Engine.apply then raises the proper error.
-                    if at.tzinfo is None or type(qty) is not int or qty < 0 \
-                            or (acct.activated is not None and at < acct.activated):
                         raise _Slow
-                    where = ev.where
-                    spot = spots.get((where.country, where.network, ev.service))
-                    if spot is None:
-                        spot = new_spot(where.country, where.network, ev.service)
-                    if spot is _SLOW:
+                    accounts[ev.msisdn] = acct
+                at, qty = ev.at, ev.amount
+                # A naive or non-datetime `at` fails here or in a comparison below
+                # (TypeError): Engine.apply then raises the proper error.
+                if at.tzinfo is None or type(qty) is not int or qty < 0 \
+                        or (acct.activated is not None and at < acct.activated):
+                    raise _Slow
+                where = ev.where
+                spot = spots.get(ev.service, _NONE).get(where.country, _NONE) \
+                    .get(where.network)
+                if spot is None:
+                    spot = new_spot(where.country, where.network, ev.service)
+                if spot is _SLOW:
+                    raise _Slow
+                digits = party = ev.party
+                if party is not None:  # E.164 digits, with or without "+" ("": IndexError)
+                    if party[0] == "+":
+                        digits = party[1:]
+                    n = len(digits)
+                    if n < 8 or n > 15 or digits < "1" or not digits.isdigit() \
+                            or not digits.isascii():
+                        raise _Slow  # other spellings: runtime.numbers.normalise
+                names = acct.names
+                if names or spot.by_party:
+                    if names and qty and not (acct.lo <= at < acct.hi):
+                        raise _Slow  # a pass not yet active, or ended
+                    key = None if digits is None else digits[:plen]
+                    found = spot.parties.get(key)
+                    if found is None:
+                        found = new_party(spot, key, digits)
+                    if found is _SLOW:
                         raise _Slow
-                    digits = party = ev.party
-                    if party is not None:  # E.164 digits, with or without "+"
-                        if party[:1] == "+":
-                            digits = party[1:]
-                        if not (digits.isdigit() and digits.isascii() and digits >= "1"
-                                and 8 <= len(digits) <= 15):
-                            raise _Slow  # other spellings: runtime.numbers.normalise
-                    names = acct.names
-                    if names or spot.by_party:
-                        if names and qty and not (acct.lo <= at < acct.hi):
-                            raise _Slow  # a pass not yet active, or ended
-                        key = None if digits is None else digits[:plen]
-                        found = spot.parties.get(key)
-                        if found is None:
-                            found = new_party(spot, key, digits)
-                        if found is _SLOW:
-                            raise _Slow
-                        priced = found
+                    priced = found
+                else:
+                    priced = spot
+                effect = info = None
+                if names and qty:
+                    effect = found.effects.get(acct.key)
+                    if effect is None:
+                        effect = new_effect(spot, found, acct)
+                    if effect is _SLOW:
+                        raise _Slow
+                if effect:  # billed units: worked out when the outcome is read
+                    billed = None
+                    if effect[0] == "free":
+                        quanta = 0
+                        if effect[4]:  # data counted against a full-speed quota
+                            k = acct.known[effect[1]]
+                            left = acct.fs[k] or 0
+                            acct.fs[k] = left - qty if qty < left else 0
+                            info = left  # full-speed KB before it (`outcome` says the rest)
                     else:
-                        priced = spot
-                    effect = info = None
-                    if names and qty:
-                        effect = found.effects.get(acct.key)
-                        if effect is None:
-                            effect = new_effect(spot, found, acct)
-                        if effect is _SLOW:
-                            raise _Slow
-                    if effect:  # billed units: worked out when the outcome is read
-                        billed = None
-                        if effect[0] == "free":
-                            quanta = 0
-                            if effect[4]:  # data counted against a full-speed quota
-                                k = acct.known[effect[1]]
-                                left = acct.fs[k] or 0
-                                fast = left if qty > left else qty
-                                acct.fs[k] = left - fast
-                                info = (fast, left - fast)
-                        else:
-                            _, _, _, price, base, d = effect[4]
-                            quanta = (price * qty + base) // d
-                    elif qty:  # the rate's charge (runtime.rating.amount_of), exactly
-                        first, nxt, sub, price, base, d = priced.kernel
-                        billed = first if qty <= first else first - (first - qty) // nxt * nxt
-                        quanta = (price * (billed - sub) + base) // d
-                    else:
-                        billed = quanta = 0
-                    if quanta and acct.bal is not None:
-                        if quanta > acct.bal:
-                            balance = acct.sub.balance.amount if acct.bal == acct.bal0 else \
-                                Decimal(acct.bal).scaleb(-digits_q)
-                            append((ev, spot, priced.rate, billed, None, effect,
-                                    (str(Decimal(quanta).scaleb(-digits_q)), str(balance))))
-                            continue
-                        acct.bal -= quanta
-                    if effect:
-                        record = (ev, spot, priced.rate, billed, quanta, effect, info)
-                        acct.add(record)
-                        append(record)
-                    else:  # no pass effect: the event alone says the rest (`_record`)
-                        acct.add(ev)
-                        append(ev)
-                except (_Slow, TypeError, AttributeError):  # Engine.apply, on the world so far
-                    world = self._flush(world, accounts)
-                    world, outcome = apply(world, ev, False)
-                    append(outcome)
+                        _, _, _, price, base, d = effect[4]
+                        quanta = (price * qty + base) // d
+                elif qty:  # the rate's charge (runtime.rating.amount_of), exactly
+                    first, nxt, sub, price, base, d = priced.kernel
+                    billed = first if qty <= first else first - (first - qty) // nxt * nxt
+                    quanta = (price * (billed - sub) + base) // d
+                else:
+                    billed = quanta = 0
+                if quanta and acct.bal is not None:
+                    if quanta > acct.bal:
+                        balance = acct.sub.balance.amount if acct.bal == acct.bal0 else \
+                            Decimal(acct.bal).scaleb(-digits_q)
+                        append((ev, spot, priced.rate, billed, None, effect,
+                                (str(Decimal(quanta).scaleb(-digits_q)), str(balance))))
+                        continue
+                    acct.bal -= quanta
+                if effect:
+                    record = (ev, spot, priced.rate, billed, quanta, effect, info)
+                    acct.add(record)
+                    append(record)
+                else:  # no pass effect: the event alone says the rest (`_record`)
+                    acct.add(ev)
+                    append(ev)
+            except (_Slow, TypeError, AttributeError, IndexError):  # Engine.apply, on the world so far
+                world = self._flush(world, accounts)
+                world, outcome = apply(world, ev, False)
+                append(outcome)
         return self._flush(world, accounts), Outcomes(out, self.outcome)
 
 
 class _Slow(Exception):
     """An event the fast path leaves to `Engine.apply`."""
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector during a run: it allocates a record per event and
-    no cycles, and collections triggered by the allocation count would walk the growing
-    list of records again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
