@@ -143,20 +143,14 @@ def disagreements(evs) -> list[str]:
     return bad
 
 
-def best_of(runs: int, fn, paused: bool = False) -> float:
-    """The fastest of `runs` calls, in seconds (the cyclic GC collected before each, and
-    paused during each when `paused`)."""
+def best_of(runs: int, fn) -> float:
+    """The fastest of `runs` calls, in seconds (the cyclic GC collected before each)."""
     best = float("inf")
     for _ in range(runs):
         gc.collect()
-        if paused:
-            gc.disable()
-        try:
-            t0 = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - t0)
-        finally:
-            gc.enable()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
     return best
 
 

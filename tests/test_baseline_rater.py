@@ -75,3 +75,9 @@ def test_baseline_refuses_what_it_does_not_know():
         r.rate(Usage("381631234567", rating.START, "sms", 1, Where("DE"), "+38163123456"))
     with pytest.raises(KeyError):
         r.rate(Usage("381631234567", rating.START, "sms", 1, Where("FR"), "+38163123456"))
+
+
+def test_the_benchmark_runs_and_prints_its_figures(capsys):
+    assert rating.main(["--events", "2000", "--explain-events", "200", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "ratio compiled / baseline" in out and "apply, explain on" in out
