@@ -61,6 +61,21 @@ def _count_operators(paths: list[str], sources: dict[str, str]) -> int:
     return n
 
 
+def _print_diagnostics(diags: list, sources, fmt: str) -> None:
+    """Diagnostics as text (to stderr), or as JSON or GitHub annotations (to stdout, so they
+    can be piped or redirected; JSON prints `[]` when there are none)."""
+    from dsl.diagnostics import render_all
+
+    if diags:
+        if fmt == "text":
+            print(render_all(diags, sources, "text", _use_color(sys.stderr)) + "\n",
+                  file=sys.stderr)
+        else:
+            print(render_all(diags, sources, fmt))
+    elif fmt == "json":
+        print("[]")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     for raw in args.paths:
         p = Path(raw)
@@ -70,21 +85,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             return _usage_error(f"no .tariff files in {raw}")
 
     from compiler.check import check_paths
-    from dsl.diagnostics import render_all
 
     result = check_paths(list(args.paths))
     diags = list(result.diagnostics)
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
 
-    if diags:
-        if args.format == "text":
-            print(render_all(diags, result.sources, "text", _use_color(sys.stderr)) + "\n",
-                  file=sys.stderr)
-        else:  # machine formats go to stdout, so they can be piped or redirected
-            print(render_all(diags, result.sources, args.format))
-    elif args.format == "json":
-        print("[]")
+    _print_diagnostics(diags, result.sources, args.format)
 
     operators = max(_count_operators(args.paths, result.sources), len(result.tariffs))
     print(f"{', '.join(args.paths)}: {_plural(operators, 'operator')} checked, "
@@ -118,24 +125,41 @@ def cmd_explain(args: argparse.Namespace) -> int:
 # --- build -------------------------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
+    import json
+
     from compiler import build
     from dsl.diagnostics import render_all
 
     if not Path(args.specs).is_dir():
         return _usage_error(f"no such folder: {args.specs}")
     result = build.generate(args.specs, args.docs)
-    if result.diagnostics:
-        print(render_all(result.diagnostics, result.sources, "text", _use_color(sys.stderr)) + "\n",
-              file=sys.stderr)
+    stale: list = []
+    if args.format == "json":
+        code = _build(args, build, result, stale)
+        diags = json.loads(render_all(list(result.diagnostics), result.sources, "json")) \
+            if result.diagnostics else []
+        # One document on stdout: what is wrong with the specs, and what is out of date.
+        print(json.dumps({"diagnostics": diags, "stale": [str(p) for p in stale]},
+                         ensure_ascii=False, indent=2))
+        return code
+    _print_diagnostics(list(result.diagnostics), result.sources, args.format)
+    return _build(args, build, result, stale)
+
+
+def _build(args: argparse.Namespace, build, result, stale: list) -> int:
+    """Write the outputs (or, with --check, list the stale ones in `stale`): the exit code."""
     if not result.ok:
         print(f"tariffc build: {args.specs} has errors; {args.out} left as it was", file=sys.stderr)
         return EXIT_FAILED
     out, docs = Path(args.out), Path(args.docs)
     total = len(result.files) + len(result.docs) + len(result.pages)
     if args.check:
-        stale = build.stale_outputs(result, out, docs)
+        stale += build.stale_outputs(result, out, docs)
         for path in stale:
-            print(f"stale: {path}")
+            if args.format == "github":
+                print(f"::error file={path}::out of date; run `tariffc build`")
+            elif args.format == "text":
+                print(f"stale: {path}")
         if stale:
             print(f"tariffc build --check: {_plural(len(stale), 'file')} out of date; "
                   "run `tariffc build`", file=sys.stderr)
@@ -243,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "to DOCS/runtime/api.md (default: docs)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 and list the files that are out of date")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="diagnostics (and, with --check, stale files) as text (default), JSON "
+                        "or GitHub annotations (to stdout)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("run", help="run a scenario (JSON) against a compiled operator",

@@ -54,3 +54,34 @@ def test_check_lists_exactly_the_stale_files_and_writes_nothing(tmp_path, capsys
     listed = capsys.readouterr().out.splitlines()
     assert sorted(listed) == sorted(f"stale: {p}" for p in (edited, out / "extra.py", removed))
     assert tree(out) == before  # --check wrote nothing
+
+
+def test_formats_json_and_github(tmp_path, specs_copy, capsys):
+    import json
+
+    out, docs = tmp_path / "gen", tmp_path / "docs"
+    args = ["build", "--specs", str(specs_copy), "--out", str(out), "--docs", str(docs)]
+    assert main(args) == 0
+    edited = out / "azercell" / "__init__.py"
+    edited.write_text(edited.read_text() + "# edited by hand\n")
+    capsys.readouterr()
+    assert main(args + ["--check", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"diagnostics": [], "stale": [str(edited)]}
+    assert main(args + ["--check", "--format", "github"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"::error file={edited}::out of date; run `tariffc build`"]
+
+    # A spec mistake: 120 % is not a percentage (T0207), reported as
+    # one JSON document with its code and position, and as a GitHub annotation.
+    family = specs_copy / "telenor_rs" / "family.tariff"
+    family.write_text(family.read_text(encoding="utf-8").replace("| 5       | 50 %  |",
+                                                                 "| 5       | 120 % |"),
+                      encoding="utf-8")
+    assert main(args + ["--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["stale"] == [] and len(report["diagnostics"]) == 1
+    d = report["diagnostics"][0]
+    assert d["file"].endswith("family.tariff") and d["severity"] == "error"
+    assert (d["code"], d["line"]) == ("T0207", 25)
+    assert main(args + ["--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith(f"::error file={d['file']},line={d['line']}")
