@@ -14,8 +14,10 @@ of traffic) only needs the world at the end, so `Engine.run` gives its events to
 - what depends only on the tables is memoised per (country, network, service) "spot": the
   place, the rate (per prefix of the other party's number where a network prices by
   destination) and what the active passes do there (`Passes.decide`);
-- outcomes are recorded as tuples and become `Outcome`s only when read (`Outcomes`), and
-  the ledger lines only when the ledger is read (`Ledger.deferred`).
+- an event is recorded as itself (or, where a pass did something or the balance refused it,
+  as a small tuple) and becomes an `Outcome` only when read (`Outcomes`); its ledger line
+  is made only when the ledger is read (`Ledger.deferred`). A run of plain roaming usage
+  allocates next to nothing per event.
 
 Anything else goes through `Engine.apply` unchanged: events other than `Usage`, usage at home
 (family hooks), allowances of passes, unknown subscribers or spellings that need
@@ -39,6 +41,7 @@ from runtime.state import ActivePass, Charge, Subscriber, World
 
 _SLOW = object()  # a spot or party the fast path leaves to `Engine.apply`
 _NONE: dict = {}  # an empty level of `Batch.spots`, never written
+MEMO_LIMIT = 65536  # entries per memo table: past it, work things out afresh each time
 _outcome = builder(Outcome)
 _charge = builder(Charge)
 _rated = builder(Subscriber, ("balance", "passes", "ledger"))
@@ -193,15 +196,18 @@ class Batch:
         # service -> country -> network -> _Spot or _SLOW (three lookups of strings, whose
         # hashes are cached, beat hashing a 3-tuple per event)
         self.spots: dict[str, dict] = {}
-        self.kernels: dict[int, tuple] = {}  # id(rate or pass rate) -> (rate, its kernel)
+        self.kernels: dict = {}  # Rate -> its kernel
+        self.n_spots = 0
 
     # -- tables --------------------------------------------------------------------------
 
     def _kernel(self, rate):
-        found = self.kernels.get(id(rate))
-        if found is None or found[0] is not rate:
-            found = self.kernels[id(rate)] = (rate, kernel(rate, self.digits, self.rating.mode))
-        return found[1]
+        found = self.kernels.get(rate)
+        if found is None:
+            found = kernel(rate, self.digits, self.rating.mode)
+            if len(self.kernels) < MEMO_LIMIT:
+                self.kernels[rate] = found
+        return found
 
     def _spot(self, country, network, service):
         spot = _SLOW
@@ -213,7 +219,9 @@ class Batch:
                 spot = _Spot(place, service, rate, None if rate is None else self._kernel(rate))
             except TariffError:
                 spot = _SLOW
-        self.spots.setdefault(service, {}).setdefault(country, {})[network] = spot
+        if self.n_spots < MEMO_LIMIT:  # (networks as phones show them are open-ended)
+            self.n_spots += 1
+            self.spots.setdefault(service, {}).setdefault(country, {})[network] = spot
         return spot
 
     def _party(self, spot: _Spot, key: str | None, digits: str | None):
@@ -225,12 +233,14 @@ class Batch:
             try:
                 rate = rating.price(spot.place, spot.service, digits, party_net)
             except TariffError:
-                spot.parties[key] = _SLOW
+                if len(spot.parties) < MEMO_LIMIT:
+                    spot.parties[key] = _SLOW
                 return _SLOW
             found = _Party(rate, self._kernel(rate), party_net)
         else:
             found = _Party(spot.rate, spot.kernel, party_net)
-        spot.parties[key] = found
+        if len(spot.parties) < MEMO_LIMIT:
+            spot.parties[key] = found
         return found
 
     def _effect(self, spot: _Spot, party: _Party, acct: _Account):
