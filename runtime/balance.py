@@ -130,15 +130,26 @@ def phrase(key: str, lang: str, default: str, **values) -> str:
     return (texts.get(lang) or texts.get(default) or texts["en"]).format(**values)
 
 
-def fmt_money(m: Money, decimal: str = ".") -> str:
-    """An amount as the operator writes it: `1.524,40 RSD` (decimal comma) or `0.10 AZN`.
+def fmt_money(m: Money, decimal: str = ".", lang: str | None = None,
+              default: str | None = None) -> str:
+    """An amount in a reply written in `lang`, the operator's first language being `default`.
+
+    A reply in the operator's first language (or with no language given) writes the amount as
+    the operator does, with its `decimal` mark: `1.524,40 RSD` (Telenor, decimal comma),
+    `0.10 AZN` (Azercell, decimal point). A reply in any other language writes a decimal point
+    and comma thousands: `1,524.40 RSD` (which for Azercell changes nothing).
 
     >>> from decimal import Decimal
     >>> fmt_money(Money(Decimal("1524.4"), "RSD"), ","), fmt_money(Money("0.1", "AZN"))
     ('1.524,40 RSD', '0.10 AZN')
+    >>> rsd = Money(Decimal("1524.4"), "RSD")
+    >>> fmt_money(rsd, ",", "sr", "sr"), fmt_money(rsd, ",", "en", "sr")
+    ('1.524,40 RSD', '1,524.40 RSD')
+    >>> fmt_money(Money("0.1", "AZN"), ".", "ru", "az")
+    '0.10 AZN'
     """
     text = f"{m.amount.quantize(Money('0.01', m.currency).amount):,}"
-    if decimal == ",":
+    if decimal == "," and (lang is None or lang == default):
         text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     return f"{text} {m.currency}"
 
@@ -161,8 +172,13 @@ class Balance:
         self.decimal = table["decimal"]
         self.default = engine.languages[0]
 
-    def money(self, m: Money) -> str:
-        return fmt_money(m, self.decimal)
+    def money(self, m: Money, lang: str) -> str:
+        """`m` in a reply in `lang`: the operator's decimal mark in its first language (and in
+        a language it does not offer, whose reply falls back to the first), else a decimal
+        point and comma thousands (`fmt_money`)."""
+        if lang not in self.engine.languages:
+            lang = self.default
+        return fmt_money(m, self.decimal, lang, self.default)
 
     def language(self, sub: Subscriber, lang: str | None = None) -> str:
         """The reply language: `lang` if given (a variant code), else the subscriber's, if the
@@ -236,7 +252,8 @@ class Balance:
             lines.append(phrase("package", lang, self.default, plan=sub.plan))
             data["plan"] = sub.plan
         if sub.balance is not None:
-            lines.append(phrase("balance", lang, self.default, balance=self.money(sub.balance)))
+            lines.append(phrase("balance", lang, self.default,
+                                balance=self.money(sub.balance, lang)))
             data["balance"] = str(sub.balance.amount)
             active = [p for p in sub.passes if p.active_at(at)]
             if active:
@@ -246,14 +263,14 @@ class Balance:
                 data["passes"] = tuple(p.name for p in active)
         else:
             current = self._current(sub)
-            lines.append(phrase("current", lang, self.default, current=self.money(current)))
+            lines.append(phrase("current", lang, self.default, current=self.money(current, lang)))
             data["current"] = str(current.amount)
             prev = sub.previous_balance
             if prev is not None and prev.amount > 0:
-                lines.append(phrase("billed", lang, self.default, billed=self.money(prev)))
+                lines.append(phrase("billed", lang, self.default, billed=self.money(prev, lang)))
                 data["billed"] = str(prev.amount)
             elif prev is not None and prev.amount < 0:
-                lines.append(phrase("advance", lang, self.default, advance=self.money(-prev)))
+                lines.append(phrase("advance", lang, self.default, advance=self.money(-prev, lang)))
                 data["advance"] = str(-prev.amount)
         return (" ".join(lines),), data
 
@@ -272,8 +289,8 @@ class Balance:
         debt = self._current(sub) + prev
         plan = sub.plan or "-"
         return (phrase("package", lang, self.default, plan=plan),
-                phrase("account", lang, self.default, billed=self.money(prev),
-                       debt=self.money(debt), account=sub.msisdn)), \
+                phrase("account", lang, self.default, billed=self.money(prev, lang),
+                       debt=self.money(debt, lang), account=sub.msisdn)), \
             {"plan": sub.plan, "billed": str(prev.amount), "debt": str(debt.amount),
              "account": sub.msisdn}
 
@@ -332,7 +349,7 @@ class Balance:
                 continue
             lang = self.language(sub)
             return Reply("sms", phrase("balance", lang, self.default,
-                                       balance=self.money(sub.balance)), msisdn)
+                                       balance=self.money(sub.balance, lang)), msisdn)
         return None
 
 

@@ -240,8 +240,8 @@ class Commands:
         lang = self._lang(sub, req.lang)
         price, arithmetic = self._price(req, explain)
         if price.amount and sub.balance is not None and sub.balance < price:
-            done = Done(False, (self.say("insufficient", lang, balance=self.fmt(sub.balance),
-                                         price=self.fmt(price)),),
+            done = Done(False, (self.say("insufficient", lang, balance=self.fmt(sub.balance, lang),
+                                         price=self.fmt(price, lang)),),
                         reason=f"the balance {sub.balance} does not cover the price {price}")
             return world, self._outcome(req, done, lang, self.engine.money(0), arithmetic)
         before = world
@@ -290,7 +290,7 @@ class Commands:
             value = Money(cond["amount"], cond["currency"])
             if not OPS[cond["op"]](sub.balance.amount, value.amount):
                 text = self.say("condition", lang, title=title, op=cond["op"],
-                                value=self.fmt(value), balance=self.fmt(sub.balance))
+                                value=self.fmt(value, lang), balance=self.fmt(sub.balance, lang))
                 return world, Done(False, (text,), {"condition": cond["source"]}, reason=(
                     f"{req.ref} works only while balance {cond['op']} {value}; the balance is "
                     f"{sub.balance}"))
@@ -415,8 +415,8 @@ class Commands:
         world = world.with_subscriber(sub.with_(balance=balance))
         world = world.with_extra("commands", frozen_map({**state,
                                                          "used_vouchers": used + (voucher,)}))
-        return world, Done(True, (self.say("recharged", lang, amount=self.fmt(amount),
-                                           balance=self.fmt(balance)),),
+        return world, Done(True, (self.say("recharged", lang, amount=self.fmt(amount, lang),
+                                           balance=self.fmt(balance, lang)),),
                            {"voucher": voucher, "recharged": str(amount.amount),
                             "balance": str(balance.amount)})
 
@@ -575,8 +575,10 @@ class Commands:
         return self._pick(self.segments[segment]["names"], lang) if segment in self.segments \
             else segment
 
-    def fmt(self, m: Money) -> str:
-        return fmt_money(m, self.decimal)
+    def fmt(self, m: Money, lang: str) -> str:
+        """`m` in a reply in `lang`: the operator's decimal mark in its first language, else a
+        decimal point and comma thousands (`runtime.balance.fmt_money`)."""
+        return fmt_money(m, self.decimal, lang, self.default)
 
 
 def install(engine) -> None:

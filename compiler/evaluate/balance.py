@@ -41,8 +41,13 @@ def handlers(evaluator) -> dict:
     return {}
 
 
-def money_text(m: Money, decimal: str) -> str:
-    """`1.524,40 RSD` when the operator writes a decimal comma, `0.10 AZN` with a point."""
+def money_text(m: Money, decimal: str, lang: str, first: str) -> str:
+    """`m` in a reply in `lang`; `first` is the operator's first (default) language.
+
+    In the first language the operator's own `decimal` mark: `1.524,40 RSD` (Telenor, decimal
+    comma), `0.10 AZN` (Azercell, point). In any other language a decimal point and comma
+    thousands: `1,524.40 RSD`, `0.10 AZN`.
+    """
     whole, frac = f"{m.amount.quantize(Decimal('0.01')):f}".lstrip("-").split(".")
     sign = "-" if m.amount.quantize(Decimal("0.01")) < 0 else ""
     groups = []
@@ -50,7 +55,8 @@ def money_text(m: Money, decimal: str) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
-    sep, point = (".", ",") if decimal == "," else (",", ".")
+    comma = decimal == "," and lang == first
+    sep, point = (".", ",") if comma else (",", ".")
     return f"{sign}{sep.join(groups)}{point}{frac} {m.currency}"
 
 
@@ -73,8 +79,12 @@ class BalanceArea:
         texts = PHRASES[key]
         return (texts.get(lang) or texts.get(self.default) or texts["en"]).format(**values)
 
-    def fmt(self, m: Money) -> str:
-        return money_text(m, self.tariff.operator.decimal)
+    def fmt(self, m: Money, lang: str) -> str:
+        """`m` in a reply in `lang` (a language the operator does not offer replies in its
+        first one: so are the amounts)."""
+        if lang not in self.tariff.operator.languages:
+            lang = self.default
+        return money_text(m, self.tariff.operator.decimal, lang, self.default)
 
     def language(self, sub: Subscriber) -> str:
         return sub.language if sub.language in self.tariff.operator.languages else self.default
@@ -88,7 +98,8 @@ class BalanceArea:
             billed = sub.previous_balance or self.ev.money(0)
             debt = self._ledger_total(sub) + billed
             texts = (self.say("package", lang, plan=sub.plan or "-"),
-                     self.say("account", lang, billed=self.fmt(billed), debt=self.fmt(debt),
+                     self.say("account", lang, billed=self.fmt(billed, lang),
+                              debt=self.fmt(debt, lang),
                               account=sub.msisdn))
             return world, texts, {"plan": sub.plan, "billed": str(billed.amount),
                                   "debt": str(debt.amount), "account": sub.msisdn}
@@ -98,7 +109,7 @@ class BalanceArea:
                 lines.append(self.say("package", lang, plan=sub.plan))
                 data["plan"] = sub.plan
             if sub.balance is not None:  # prepaid: the credit, and the passes running now
-                lines.append(self.say("balance", lang, balance=self.fmt(sub.balance)))
+                lines.append(self.say("balance", lang, balance=self.fmt(sub.balance, lang)))
                 data["balance"] = str(sub.balance.amount)
                 running = [p for p in sub.passes if p.activated <= at < p.expires]
                 if running:
@@ -108,14 +119,14 @@ class BalanceArea:
                     data["passes"] = tuple(p.name for p in running)
             else:  # postpaid: what the ledger holds now, and the last bill's balance
                 current = self._ledger_total(sub)
-                lines.append(self.say("current", lang, current=self.fmt(current)))
+                lines.append(self.say("current", lang, current=self.fmt(current, lang)))
                 data["current"] = str(current.amount)
                 prev = sub.previous_balance
                 if prev is not None and prev.amount > 0:
-                    lines.append(self.say("billed", lang, billed=self.fmt(prev)))
+                    lines.append(self.say("billed", lang, billed=self.fmt(prev, lang)))
                     data["billed"] = str(prev.amount)
                 elif prev is not None and prev.amount < 0:
-                    lines.append(self.say("advance", lang, advance=self.fmt(-prev)))
+                    lines.append(self.say("advance", lang, advance=self.fmt(-prev, lang)))
                     data["advance"] = str(-prev.amount)
             return world, (" ".join(lines),), data
         if action == "plan_status":
@@ -181,6 +192,7 @@ class BalanceArea:
         for n in self.tariff.notifications:
             if n.kind == "balance" and admits(n.eligibility, sub) and (
                     trigger is None or trigger in n.triggers):
-                return Reply("sms", self.say("balance", self.language(sub),
-                                             balance=self.fmt(sub.balance)), msisdn)
+                lang = self.language(sub)
+                return Reply("sms", self.say("balance", lang,
+                                             balance=self.fmt(sub.balance, lang)), msisdn)
         return None

@@ -291,8 +291,9 @@ class CommandsArea:
         lang = self.lang(sub, req.lang)
         price, arithmetic = self._price(req)
         if price.amount and sub.balance is not None and sub.balance < price:
-            answer = Answer(False, (self.say("insufficient", lang, balance=self.fmt(sub.balance),
-                                             price=self.fmt(price)),),
+            answer = Answer(False, (self.say("insufficient", lang,
+                                             balance=self.fmt(sub.balance, lang),
+                                             price=self.fmt(price, lang)),),
                             reason=f"the balance {sub.balance} does not cover the price {price}")
             return world, self._outcome(req, answer, lang, self.ev.money(0), arithmetic)
         before = world
@@ -395,7 +396,7 @@ class CommandsArea:
             value = Money(cond.value.amount, cond.value.currency)
             if not COMPARE[cond.op](sub.balance.amount, value.amount):
                 text = self.say("condition", lang, title=title, op=cond.op,
-                                value=self.fmt(value), balance=self.fmt(sub.balance))
+                                value=self.fmt(value, lang), balance=self.fmt(sub.balance, lang))
                 return world, Answer(False, (text,), {"condition": cite(cond.span)}, reason=(
                     f"{req.ref} works only while balance {cond.op} {value}; the balance is "
                     f"{sub.balance}"))
@@ -467,8 +468,8 @@ class CommandsArea:
         world = world.with_subscriber(sub.with_(balance=balance))
         world = world.with_extra("commands", frozen_map({**state,
                                                          "used_vouchers": used + (voucher,)}))
-        return world, Answer(True, (self.say("recharged", lang, amount=self.fmt(amount),
-                                             balance=self.fmt(balance)),),
+        return world, Answer(True, (self.say("recharged", lang, amount=self.fmt(amount, lang),
+                                             balance=self.fmt(balance, lang)),),
                              {"voucher": voucher, "recharged": str(amount.amount),
                               "balance": str(balance.amount)})
 
@@ -597,5 +598,7 @@ class CommandsArea:
         seg = self.tariff.segment(segment)
         return self.pick(dict(seg.names.items), lang) if seg is not None else segment
 
-    def fmt(self, m: Money) -> str:
-        return money_text(m, self.tariff.operator.decimal)
+    def fmt(self, m: Money, lang: str) -> str:
+        """`m` in a reply in `lang`: the operator's decimal mark in its first language, else a
+        decimal point and comma thousands (`money_text`)."""
+        return money_text(m, self.tariff.operator.decimal, lang, self.default)

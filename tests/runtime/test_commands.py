@@ -68,7 +68,8 @@ def test_account_details_411_ussd_then_sms(telenor_engine):
 def test_account_details_411_1_is_english(telenor_engine):
     _, out = dial(telenor_engine, world(), POST, "*411*1#")
     assert out.replies[0].text == "Tariff package: Play+ 20."
-    assert out.replies[1].text.startswith("Last bill: 1.200,00 RSD.")
+    # An English reply writes a decimal point and comma thousands: 1200.00 -> 1,200.00 RSD.
+    assert out.replies[1].text.startswith("Last bill: 1,200.00 RSD.")
 
 
 # -- seed 000: prepaid and Kombinuj ------------------------------------------------------------
@@ -81,7 +82,8 @@ def test_credit_121_prepaid(telenor_engine):
 
 def test_credit_121_in_english_for_an_english_subscriber(telenor_engine):
     _, out = dial(telenor_engine, world("14.99", lang="en"), PRE, "*121#")
-    assert out.replies[0].text == "Your balance is 14,99 RSD."
+    # An English reply writes a decimal point: 14,99 RSD (sr) is 14.99 RSD in English.
+    assert out.replies[0].text == "Your balance is 14.99 RSD."
 
 
 def test_credit_122_kombinuj(telenor_engine):
@@ -118,6 +120,46 @@ def test_call_me_refused_at_exactly_15_rsd(telenor_engine):
     assert not out.ok and w2 is w
     assert "balance < 15 RSD" in out.reason and "15.00 RSD" in out.reason
     assert out.data["condition"] == "specs/telenor_rs/codes.tariff:62"
+
+
+# -- amounts in a reply, per language ---------------------------------------------------------
+# Seed 004 prices Putni paket 1 at "1.524,40 din": that amount (1524.40 RSD) is the balance
+# below. A reply in the operator's first language (sr) writes it as the operator does,
+# 1.524,40 RSD; a reply in English writes a decimal point and comma thousands, 1,524.40 RSD.
+
+@pytest.mark.parametrize("lang, text", [
+    ("sr", "Stanje na Vašem računu je 1.524,40 RSD."),
+    (None, "Stanje na Vašem računu je 1.524,40 RSD."),  # no language: the default, sr
+    ("en", "Your balance is 1,524.40 RSD."),
+])
+def test_balance_121_amount_per_language(telenor_engine, lang, text):
+    # Seed 000/004: *121# gives a prepaid subscriber the current credit, free.
+    _, out = dial(telenor_engine, world("1524.40", lang), PRE, "*121#")
+    assert out.ok and out.replies[0].text == text
+
+
+@pytest.mark.parametrize("code, text", [
+    # Current amount: an empty ledger, 0 -> 0,00 / 0.00; the last bill 1524.40 unpaid.
+    ("*311#", "Tarifni paket: Play+ 20. Trenutno zaduženje: 0,00 RSD. "
+              "Dug po poslednjem računu: 1.524,40 RSD."),
+    ("*311*1#", "Tariff package: Play+ 20. Current amount: 0.00 RSD. "
+                "Billed amount not paid: 1,524.40 RSD."),  # seed 000: *311*1# English version
+])
+def test_status_311_amounts_per_language(telenor_engine, code, text):
+    w = world_of(Subscriber(POST, "postpaid", plan="Play+ 20", previous_balance=rsd("1524.40")))
+    _, out = dial(telenor_engine, w, POST, code)
+    assert out.ok and out.replies[0].text == text
+
+
+@pytest.mark.parametrize("lang, text", [
+    # Seed 000: "With less than RSD 15": the limit 15 -> 15,00 / 15.00; the balance 1524.40.
+    ("sr", "Pozovi me možete koristiti samo kada je stanje na računu < 15,00 RSD; "
+           "sada je 1.524,40 RSD."),
+    ("en", "Call Me works only while your balance is < 15.00 RSD; it is 1,524.40 RSD."),
+])
+def test_call_me_refusal_amounts_per_language(telenor_engine, lang, text):
+    _, out = dial(telenor_engine, world("1524.40", lang), PRE, "*321*0621234567#")
+    assert not out.ok and out.replies[0].text == text
 
 
 def test_call_me_kombinuj_same_conditions(telenor_engine):
