@@ -760,6 +760,28 @@ def family(t: Tariff, f: Facts) -> list[Vector]:
         v.sms(susp, number, _fam_text(t, "family_create", invitees()), step=1)
         v.world = {"promotions": promos, "legal_entities": [legal]}
         out.append(v)
+        # "a member of one group only in the course of one month": a number that accepted a
+        # DODAJ invitation (a member from next month) cannot create or join another group
+        own = Facts(t)
+        own.n = 8000  # numbers of their own: the other vectors keep theirs
+        v = Vector(t, f"{fam.name} joining next month", "an accepted DODAJ invitation: the "
+                   "number creates a group, is invited to one, is added to another; after the "
+                   "month end", f.when(2026, 3, 10, 12))
+        ms = [v.sub(own.msisdn(), "postpaid", plan=plan, package=PACKAGE)
+              for _ in range(2 * fam.min_members + 1)]
+        first, x, others = ms[:fam.min_members], ms[fam.min_members], ms[fam.min_members + 1:]
+        create(v, first)
+        v.sms(first[0], number, _fam_text(t, "family_add", [x]))
+        v.sms(x, number, _fam_text(t, "family_accept"))
+        v.sms(x, number, _fam_text(t, "family_create", others[:2]))
+        v.sms(others[0], number, _fam_text(t, "family_create", [x, others[1]]))
+        create(v, others)
+        v.sms(others[0], number, _fam_text(t, "family_add", [x]))
+        status(v, [x, others[0]])
+        v.add("month_end", {}, when=f.when(2026, 3, 31, 23, 59, 59))
+        status(v, [x, first[0]])
+        v.sms(x, number, _fam_text(t, "family_create", others[:2]), when=f.when(2026, 4, 2, 9))
+        out.append(v)
     return out
 
 

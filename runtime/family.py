@@ -164,15 +164,15 @@ class FamilyEngine:
             return "count", "invitation_24h", {"lo": lo, "hi": hi}
         if len(set(invited)) != len(invited) or msisdn in invited:
             return "duplicate", "invitation_24h", {}
-        if self._member_in(tx.st, msisdn, month_of(tx.at, self.tz)):
-            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        if why := self._one_group(tx.st, msisdn, month_of(tx.at, self.tz)):
+            return why
         if self._busy(tx.st, msisdn):
             return "busy_self", "first_invitation_on_hold", {}
         for n in invited:
             if n not in tx.world.subscribers or self._ineligible(tx.world, n):
                 return "invitee_not_eligible", "natural_person", {"msisdn": n}
-            if self._member_in(tx.st, n, month_of(tx.at, self.tz)):
-                return "one_group", "one_group_per_month", {"msisdn": n}
+            if why := self._one_group(tx.st, n, month_of(tx.at, self.tz)):
+                return why
         g = Group(f"F{tx.st.next_id}", msisdn, (msisdn, *invited), tx.at)
         busy = [n for n in invited if self._busy(tx.st, n)]
         tx.st = replace(tx.st, groups=tx.st.groups + (g,), next_id=tx.st.next_id + 1)
@@ -200,8 +200,8 @@ class FamilyEngine:
             return why
         month = month_of(tx.at, self.tz)
         target = month if inv.kind == "create" or self.changes_now else next_month(month)
-        if self._member_in(tx.st, msisdn, target, leaving_ok=inv.kind == "add"):
-            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        if why := self._one_group(tx.st, msisdn, target, leaving_ok=inv.kind == "add"):
+            return why
         inv = tx.set_inv(inv, status="accepted")
         g = tx.st.group(inv.group)
         if inv.kind == "add":
@@ -293,8 +293,8 @@ class FamilyEngine:
                 return "already_member", "changes_next_month", {"msisdn": n}
             if n not in tx.world.subscribers or self._ineligible(tx.world, n):
                 return "invitee_not_eligible", "natural_person", {"msisdn": n}
-            if self._member_in(tx.st, n, nxt, leaving_ok=True):
-                return "one_group", "one_group_per_month", {"msisdn": n}
+            if why := self._one_group(tx.st, n, nxt, leaving_ok=True):
+                return why
         for n in new:
             busy = self._busy(tx.st, n)
             for old in (tx.st.valid_invitations(n) if busy else ()):
@@ -646,19 +646,24 @@ class FamilyEngine:
         """Has an invitation to answer or a group in preparation: a new invitation is declined."""
         return bool(st.valid_invitations(msisdn) or st.pending_group(msisdn))
 
-    def _member_in(self, st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False) -> bool:
-        """May not join another group in `month`: is in a group (one at a time; `leaving_ok`:
-        unless leaving it), is joining one then, or has been in `groups per member` groups that
-        month (a composition replacing another after a change is the same group)."""
+    def _one_group(self, st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False):
+        """The refusal (`one_group_per_month`) when `msisdn` may not join another group in
+        `month`: is in a group (one at a time; `leaving_ok`: unless leaving it), has accepted a
+        DODAJ invitation to join one from a later month (it counts as a member already), or has
+        been in `groups per member` groups that month (a composition replacing another after a
+        change is the same group); else None."""
         g = st.active_group(msisdn)
         if g is not None and (not leaving_ok or msisdn in st.next_members(g)):
-            return True
-        if any(c.kind == "add" and c.msisdn == msisdn and c.month == month for c in st.changes):
-            return True
+            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        joins = next((c for c in st.changes if c.kind == "add" and c.msisdn == msisdn), None)
+        if joins is not None:
+            return "joining", "one_group_per_month", {"msisdn": msisdn, "month": joins.month}
         if self.groups_per_month is None:
-            return False
+            return None
         groups = {self._first(st, gid) for m, mo, gid in st.history if m == msisdn and mo == month}
-        return len(groups) >= self.groups_per_month
+        if len(groups) >= self.groups_per_month:
+            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        return None
 
     @staticmethod
     def _first(st: FamilyState, gid: str) -> str:

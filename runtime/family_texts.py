@@ -80,6 +80,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key -> (sr, en)
                   "you already have a group in preparation or an invitation to answer"),
     "one_group": ("{msisdn} je već član grupe u tom mesecu (jedna grupa mesečno)",
                   "{msisdn} is already a member of a group in that month (one group per month)"),
+    "joining": ("{msisdn} je prihvatio poziv u grupu od {month} (jedna grupa mesečno)",
+                "{msisdn} has accepted to join a group from {month} (one group per month)"),
     "no_invitation": ("nemate poziv za grupu {name}", "you have no invitation to a {name} group"),
     "expired": ("poziv je istekao (važi 24 sata)", "the invitation expired (it is valid 24 hours)"),
     "not_member": ("niste član aktivne grupe {name}", "you are not a member of an active {name} group"),
@@ -109,6 +111,11 @@ def text(lang: str, key: str, name: str, **kw) -> str:
     'najmanji prenos je 50 MB'
     >>> text("en", "leaving", "Telenor Porodica", month="2025-04")
     'You leave the group from 1 April 2025. Your benefits last until the end of this month.'
+
+    A Serbian date ends with a dot, which is also the sentence's full stop (not doubled):
+
+    >>> text("sr", "leaving", "Telenor Porodica", month="2025-04")
+    'Napuštate grupu od 01.04.2025. Pogodnosti važe do kraja ovog meseca.'
     """
     i = 0 if lang == "sr" else 1
     if isinstance(kw.get("why"), tuple):
@@ -120,7 +127,10 @@ def text(lang: str, key: str, name: str, **kw) -> str:
     for k in NUMBERS:
         if kw.get(k):
             kw[k] = "+" + kw[k]
-    return TEXTS[key][i].format(name=name, **kw)
+    out = TEXTS[key][i].format(name=name, **kw)
+    if i == 0 and "month" in kw:  # "od 01.04.2025.." -> "od 01.04.2025."
+        out = out.replace(kw["month"] + ".", kw["month"])
+    return out
 
 
 def refusal(lang: str, key: str, name: str, **kw) -> str:

@@ -109,7 +109,10 @@ def wording(lang: str, key: str, name: str, **kw) -> str:
     for k in PLUS:
         if kw.get(k):
             kw[k] = "+" + kw[k]
-    return TEXTS[key][0 if sr else 1].format(name=name, **kw)
+    said = TEXTS[key][0 if sr else 1].format(name=name, **kw)
+    if sr and "month" in kw:  # the Serbian date's own dot ends the sentence: no second one
+        said = said.replace(kw["month"] + ".", kw["month"])
+    return said
 
 
 def refused_wording(lang: str, key: str, name: str, **kw) -> str:
@@ -268,15 +271,17 @@ class FamilyArea:
         if len(set(invited)) != len(invited) or msisdn in invited:
             return "duplicate", "invitation_24h", {}
         month = self.month(req.at)
-        if self._in_group(req.st, msisdn, month):
-            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        refused = self._cannot_join(req.st, msisdn, month)
+        if refused:
+            return refused
         if self._busy(req.st, msisdn):
             return "busy_self", "first_invitation_on_hold", {}
         for n in invited:
             if n not in req.world.subscribers or self._ineligible(req.world, n):
                 return "invitee_not_eligible", "natural_person", {"msisdn": n}
-            if self._in_group(req.st, n, month):
-                return "one_group", "one_group_per_month", {"msisdn": n}
+            refused = self._cannot_join(req.st, n, month)
+            if refused:
+                return refused
         g = Group(f"F{req.st.next_id}", msisdn, (msisdn, *invited), req.at)
         busy = [n for n in invited if self._busy(req.st, n)]
         req.state(groups=req.st.groups + (g,), next_id=req.st.next_id + 1)
@@ -307,8 +312,9 @@ class FamilyArea:
         month = self.month(req.at)
         now = self.f.changes_effective == "immediately"
         target = month if inv.kind == "create" or now else month_after(month)
-        if self._in_group(req.st, msisdn, target, leaving_ok=inv.kind == "add"):
-            return "one_group", "one_group_per_month", {"msisdn": msisdn}
+        refused = self._cannot_join(req.st, msisdn, target, leaving_ok=inv.kind == "add")
+        if refused:
+            return refused
         inv = req.put_invitation(inv, status="accepted")
         g = group_by_id(req.st, inv.group)
         if inv.kind == "add":
@@ -406,8 +412,9 @@ class FamilyArea:
                 return "already_member", "changes_next_month", {"msisdn": n}
             if n not in req.world.subscribers or self._ineligible(req.world, n):
                 return "invitee_not_eligible", "natural_person", {"msisdn": n}
-            if self._in_group(req.st, n, nxt, leaving_ok=True):
-                return "one_group", "one_group_per_month", {"msisdn": n}
+            refused = self._cannot_join(req.st, n, nxt, leaving_ok=True)
+            if refused:
+                return refused
         for n in new:
             busy = self._busy(req.st, n)
             if busy:
@@ -762,24 +769,27 @@ class FamilyArea:
     def _busy(st: FamilyState, msisdn: str) -> bool:
         return bool(open_invitations(st, msisdn) or pending_group(st, msisdn))
 
-    def _in_group(self, st: FamilyState, msisdn: str, month: str,
-                  leaving_ok: bool = False) -> bool:
-        """Cannot join a group in `month`: a member of an active group (unless leaving it, with
-        `leaving_ok`), joining one in `month`, or already in `groups per member` groups then."""
+    def _cannot_join(self, st: FamilyState, msisdn: str, month: str, leaving_ok: bool = False):
+        """Why `msisdn` cannot join a group in `month` (a refusal), or None: a member of an
+        active group (unless leaving it, with `leaving_ok`); an accepted addition to a group,
+        not yet in effect (a member from its month on, so no other group now or then); already
+        in `groups per member` groups in `month`."""
+        one_group = ("one_group", "one_group_per_month", {"msisdn": msisdn})
         g = active_group(st, msisdn)
         if g is not None and (not leaving_ok or msisdn in members_next_month(st, g)):
-            return True
-        if any(c.kind == "add" and c.msisdn == msisdn and c.month == month for c in st.changes):
-            return True
+            return one_group
+        for c in st.changes:
+            if c.kind == "add" and c.msisdn == msisdn:
+                return "joining", "one_group_per_month", {"msisdn": msisdn, "month": c.month}
         limit = self.f.groups_per_month
         if limit is None:
-            return False
+            return None
 
         def origin(gid: str) -> str:  # a new composition after a change is the same group
             previous = group_by_id(st, gid).previous
             return gid if previous is None else origin(previous)
-        return len({origin(gid) for m, mo, gid in st.history
-                    if m == msisdn and mo == month}) >= limit
+        groups = {origin(gid) for m, mo, gid in st.history if m == msisdn and mo == month}
+        return one_group if len(groups) >= limit else None
 
     def _benefit_groups(self, st: FamilyState, msisdn: str, at: datetime) -> list[Group]:
         """The groups giving `msisdn` benefits at `at`: from creation to the end of the month it

@@ -15,7 +15,7 @@ import pytest
 from runtime.errors import InvalidEvent, OutOfOrder
 from runtime.money import Money
 from runtime.state import Allowance
-from tests.runtime.test_family import (A, B, BG, C, D, E, MB, PACKAGE, T0, create, group_of, national,
+from tests.runtime.test_family import (A, B, BG, C, D, E, F, MB, PACKAGE, T0, create, group_of, national,
                                        people, sub, tables, texts_to)
 
 __all__ = ["tables"]  # the module fixture, shared
@@ -249,6 +249,17 @@ def test_leaving_twice_is_refused(family):
     assert not out.ok and out.reason == "you already leave the group from 1 April 2025"
 
 
+def test_leaving_replies_have_one_full_stop_after_the_date(family):
+    # IZLAZAK on 10 March takes effect "as of the month following": 1 April 2025, in Serbian
+    # 01.04.2025. (the date ends with a dot, which also ends the sentence: not "2025..").
+    world = people(A, B, C).with_subscriber(sub(D, language="en"))
+    world, _ = group_of(family, world, A, [B, C, D])
+    _, out = family.handle(world, B, "family_exit", {}, T0)
+    assert texts_to(out, B) == ["Napuštate grupu od 01.04.2025. Pogodnosti važe do kraja ovog meseca."]
+    assert texts_to(out, A) == [f"+{B} napušta grupu od 01.04.2025."]
+    assert texts_to(out, D) == [f"+{B} leaves the group from 1 April 2025."]
+
+
 def test_group_falling_below_three_ends_at_month_end(family):
     world, _ = group_of(family, people(A, B, C), A, [B, C])
     world, out = family.handle(world, C, "family_exit", {}, T0)
@@ -272,6 +283,36 @@ def test_add_member_takes_effect_next_month(family):
     assert {bonus(world, m) for m in (A, B, C, E)} == {Allowance(seconds=2400, sms=20, kb=800 * MB)}
     assert fees(world, E) == [(APRIL, Money("150", "RSD"))]
     assert family.free_in_group(world, A, E, "sms", APRIL) == "free_in_group"
+
+
+def test_accepted_addition_counts_as_membership_this_month(family):
+    # "One user may be a member of one "Telenor Porodica" group only in the course of one
+    # month", and "all the changes ... active as of the month following": E accepts A's DODAJ
+    # on 11 March, so E is a member of A's group from 1 April 2025. Any other group created
+    # in March would go on into April, a second group for E: E may not create one, be invited
+    # to one, or be added to another; like a member, with the reason.
+    G = "381641000007"
+    world, _ = group_of(family, people(A, B, C, D, E, F, G), A, [B, C])
+    world, _ = family.handle(world, A, "family_add", {"members": [national(E)]}, T0 + timedelta(days=1))
+    world, out = family.handle(world, E, "family_accept", {}, T0 + timedelta(days=1, hours=2))
+    assert out.ok
+    why = f"+{E} has accepted to join a group from 1 April 2025 (one group per month)"
+    _, out = create(family, world, E, [D, F], T0 + timedelta(days=2))
+    assert not out.ok and out.rule == "one_group_per_month" and out.reason == why
+    # the Serbian reply: the date's own dot, then the refusal's full stop
+    assert texts_to(out, E) == [f"Zahtev nije prihvaćen: +{E} je prihvatio poziv u grupu od "
+                                "01.04.2025. (jedna grupa mesečno)."]
+    _, out = create(family, world, D, [E, F], T0 + timedelta(days=2))
+    assert not out.ok and out.rule == "one_group_per_month" and out.reason == why
+    world, _ = group_of(family, world, D, [F, G], T0 + timedelta(days=2))
+    _, out = family.handle(world, D, "family_add", {"members": [national(E)]}, T0 + timedelta(days=3))
+    assert not out.ok and out.reason == why
+    # April: E is in A's group only; 4 members, 100 min x 40 % = 40 min = 2400 s, 20 SMS, 800 MB
+    world, _ = family.on_month_end(world, END)
+    assert world.get("family").active_group(E).members == (A, B, C, E)
+    assert bonus(world, E) == Allowance(seconds=2400, sms=20, kb=800 * MB)
+    _, out = create(family, world, E, [D, F], APRIL + timedelta(days=1))
+    assert not out.ok and out.reason == f"+{E} is already a member of a group in that month (one group per month)"
 
 
 def test_add_by_non_initiator_or_beyond_five_is_refused(family):
