@@ -211,8 +211,8 @@ class Passes:
                rate) -> tuple | None:
         """What the active passes `defs` (in the subscriber's order) do to `service` at `place`
         priced by `rate`, whatever the quotas left: None (nothing), `("free", k, free)`,
-        `("rate", k, r)` (the pass's own price) or `("allowances",)` (covered from the
-        allowances left, if any); `k` indexes `defs`. A pure function of its arguments, so
+        `("rate", k, r)` (the pass's own price) or `("allowances", ks)` (covered from the
+        allowances left, if any, of the passes `ks` that apply there); `k` indexes `defs`. A pure function of its arguments, so
         `runtime.batch` can memoise it.
 
         Order: (a) a free rule of any pass that applies there, (b) a pass's own price,
@@ -229,7 +229,7 @@ class Passes:
         if rate.price is None or (rate.price == 0 and rate.first_price is None):
             return None  # nothing metered for an allowance to cover
         if any(service in defs[k].allowances for k in applying):
-            return ("allowances",)
+            return "allowances", tuple(applying)
         return None
 
     def consume(self, sub, ev, place, party_net: str | None, rate, billed: int, exact: Decimal,
@@ -252,8 +252,7 @@ class Passes:
             amount = r[0] * ev.amount / r[1]
             text = f"{ev.amount} x {r[0]} {self.currency}/{r[2]} ({d.name})" if explain else ""
             return sub.passes, amount, r[4], r[3], {"pass": d.name}, text
-        applying = [a for a in active if _applies(a[2], place)]
-        return self._allowances(sub, ev, applying, rate, billed, explain)
+        return self._allowances(sub, ev, [active[k] for k in decision[1]], rate, billed, explain)
 
     def _free(self, sub, ev, i, p, d, free, explain):
         facts = {"pass": d.name}

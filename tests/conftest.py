@@ -7,8 +7,29 @@
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=50)
 settings.register_profile("long", max_examples=2000)
 settings.load_profile(os.environ.get("TARIFFC_HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def tariffs():
+    """Every operator in specs/, checked: id -> Tariff."""
+    from compiler.check import check_paths
+
+    result = check_paths(["specs"])
+    assert not result.errors, [str(d) for d in result.errors]
+    return {t.id: t for t in result.tariffs}
+
+
+@pytest.fixture(scope="session")
+def telenor_tariff(tariffs):
+    return tariffs["telenor_rs"]
+
+
+@pytest.fixture(scope="session")
+def azercell_tariff(tariffs):
+    return tariffs["azercell"]

@@ -10,16 +10,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from compiler.check import check_paths
 
 KB, MB = 1, 1024
-
-
-@pytest.fixture(scope="module")
-def tariffs():
-    result = check_paths(["specs"])
-    assert not result.errors, [str(d) for d in result.errors]
-    return {t.id: t for t in result.tariffs}
 
 
 @pytest.fixture(scope="module")

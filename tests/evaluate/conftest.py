@@ -13,34 +13,15 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.check import check_paths
 from compiler.evaluate import Evaluator
 from compiler.lower import lower
 from runtime.engine import Engine
 
 
 @pytest.fixture(scope="session")
-def tariffs():
-    """Every operator in specs/, checked: id -> Tariff."""
-    result = check_paths(["specs"])
-    assert not result.errors, [str(d) for d in result.errors]
-    return {t.id: t for t in result.tariffs}
-
-
-@pytest.fixture(scope="session")
 def pairs(tariffs):
     """Operator id -> (Evaluator, Engine)."""
     return {id: (Evaluator(t), Engine(lower(t))) for id, t in tariffs.items()}
-
-
-@pytest.fixture(scope="session")
-def telenor_tariff(tariffs):
-    return tariffs["telenor_rs"]
-
-
-@pytest.fixture(scope="session")
-def azercell_tariff(tariffs):
-    return tariffs["azercell"]
 
 
 @pytest.fixture(scope="session")

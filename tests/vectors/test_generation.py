@@ -8,16 +8,8 @@ import json
 import pytest
 
 from compiler import adequacy, vectors
-from compiler.check import check_paths
 from runtime import scenario as sc
 from tests.vectors.conftest import ROOT, check_vector
-
-
-@pytest.fixture(scope="module")
-def tariffs():
-    result = check_paths(["specs"])
-    assert not result.errors
-    return {t.id: t for t in result.tariffs}
 
 
 @pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
