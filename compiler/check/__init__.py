@@ -85,16 +85,19 @@ def strip_head(block: Block, used: int) -> Block:
     return Block(block.keyword, block.args[used:], block.items, block.span)
 
 
-def check_files(files: list[File], operator_dir: str,
-                broken: bool = False) -> tuple[Tariff | None, list[Diagnostic]]:
-    """Check the parsed files of one operator (`broken`: some had syntax errors)."""
+def check_files(files: list[File], operator_dir: str, broken: bool = False,
+                ctx: Context | None = None) -> tuple[Tariff | None, list[Diagnostic]]:
+    """Check the parsed files of one operator (`broken`: some had syntax errors). `ctx`: a
+    fresh `Context` to check in, for callers that want its declared names afterwards (the
+    language server's go-to-definition)."""
     with gc_paused():
-        return _check_files(files, operator_dir, broken)
+        return _check_files(files, operator_dir, broken, ctx)
 
 
-def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Tariff | None, list[Diagnostic]]:
-    sink = Sink()
-    ctx = Context(sink, operator_dir)
+def _check_files(files: list[File], operator_dir: str, broken: bool,
+                 ctx: Context | None = None) -> tuple[Tariff | None, list[Diagnostic]]:
+    ctx = ctx if ctx is not None else Context(Sink(), operator_dir)
+    sink = ctx.sink
     headers, blocks = [], []
     for f in files:
         for item in f.items:
