@@ -125,6 +125,30 @@ def test_change_reports_every_error_with_code_range_and_help(client, folder):
         doc.close()
 
 
+def test_unsaved_edit_marks_the_other_files_of_the_operator(client, folder):
+    """passes.tariff (not open, read from disk) uses the network roaming.tariff declares: a
+    rename in roaming.tariff's unsaved text breaks passes.tariff at once; undoing it clears."""
+    passes_uri = (folder / "passes.tariff").as_uri()
+    passes = (folder / "passes.tariff").read_text(encoding="utf-8")
+    doc = Doc(client, folder / "roaming.tariff")
+    try:
+        assert client.diagnostics(doc.uri) == []
+        good = doc.text
+        doc.change(good.replace('network "Telenor Crna Gora" {', 'network "Telenor CG" {', 1))
+        diags = client.diagnostics(passes_uri)
+        uses = (passes.count('network "Telenor Crna Gora"')
+                + passes.count('networks "Telenor Srbija", "Telenor Crna Gora"'))
+        assert uses >= 2
+        unknown = [d for d in diags if "unknown network `Telenor Crna Gora`" in d["message"]]
+        assert len(unknown) == uses and {d["code"] for d in unknown} == {"T0101"}
+        assert unknown[0]["range"]["start"] == where(passes, '"Telenor Crna Gora"')
+        assert "help: known networks: `Telenor CG`, `Telenor Srbija`" in unknown[0]["message"]
+        doc.change(good)
+        assert client.diagnostics(passes_uri) == []
+    finally:
+        doc.close()
+
+
 def test_file_with_syntax_errors(client, tmp_path):
     path = tmp_path / "demo" / "operator.tariff"
     path.parent.mkdir()
