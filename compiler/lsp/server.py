@@ -77,11 +77,18 @@ def did_save(ls: TariffServer, params: types.DidSaveTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: TariffServer, params: types.DidCloseTextDocumentParams) -> None:
-    # the file on disk counts again for the open files of its folder
-    folder = Path(ls.path_of(params.text_document.uri)).parent
-    other = next((u for u in ls.workspace.text_documents if Path(ls.path_of(u)).parent == folder), None)
+    # the file on disk counts again, for itself and the other files of its folder
+    uri = params.text_document.uri
+    path = Path(ls.path_of(uri))
+    if path.is_file():
+        ls.refresh(uri)
+        return
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    other = next((u for u in ls.workspace.text_documents if Path(ls.path_of(u)).parent == path.parent), None)
     if other is not None:
         ls.refresh(other)
+    else:
+        ls.analyses.pop(str(path.parent), None)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -295,3 +295,26 @@ def test_formatting_is_tariffc_fmt(client, folder):
         assert doc.ask("textDocument/formatting", options=options) == []
     finally:
         doc.close()
+
+
+def test_without_pygls_lsp_says_how_to_install_it():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['pygls'] = None\n"  # as if pygls were not installed
+            "from compiler.cli import main; sys.exit(main(['lsp']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=REPO)
+    assert run.returncode == 2
+    assert "needs pygls" in run.stderr and "pip install 'tariffc[lsp]'" in run.stderr
+
+
+def test_closing_an_unsaved_edit_goes_back_to_the_file_on_disk(client, folder):
+    doc = Doc(client, folder / "codes.tariff")
+    try:
+        assert client.diagnostics(doc.uri) == []
+        doc.change(doc.text.replace("action status", "action statuss", 1))
+        assert [d["code"] for d in client.diagnostics(doc.uri)] != []
+    finally:
+        doc.close()  # the edit was never saved: the file on disk has no error
+    assert client.diagnostics(doc.uri) == []
