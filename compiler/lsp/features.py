@@ -210,17 +210,19 @@ def completion(analysis: Analysis, path: str, line: int, col: int) -> types.Comp
     from compiler.model.rating import SERVICES
 
     items: dict[str, types.CompletionItem] = {}
-
-    def add(label: str, kind, detail: str, insert: str | None = None) -> None:
-        items.setdefault(label, types.CompletionItem(label=label, kind=kind, detail=detail,
-                                                     insert_text=insert))
-
     text = analysis.sources.get(path, "")
+    wanted = _wanted_kinds(text, line, col)
+
+    def add(label: str, kind, detail: str, insert: str | None = None, first: bool = False) -> None:
+        items.setdefault(label, types.CompletionItem(label=label, kind=kind, detail=detail,
+                                                     insert_text=insert,
+                                                     sort_text=("0" if first else "1") + label))
+
     quoted = _in_string(text, line, col)
     for kind, name, span in all_names(analysis):
         insert = name if quoted or not (" " in name or "," in name) else f'"{name}"'
         add(name, _NAME_KINDS.get(kind, types.CompletionItemKind.Reference),
-            f"{kind} · {_where(span)}", insert)
+            f"{kind} · {_where(span)}", insert, kind in wanted)
     for service in SERVICES:
         add(service, types.CompletionItemKind.Value, "service")
     currency = analysis.tariff.operator.currency if analysis.tariff is not None else None
@@ -231,6 +233,21 @@ def completion(analysis: Analysis, path: str, line: int, col: int) -> types.Comp
     for word in KEYWORDS:
         add(word, types.CompletionItemKind.Keyword, "keyword")
     return types.CompletionList(is_incomplete=False, items=list(items.values()))
+
+
+# The word before a name -> the kinds of names that may follow it (offered first).
+_AFTER = {"zone": ("zone",), "network": ("network",), "networks": ("network",),
+          "pass": ("pass",), "code": ("code",), "for": ("segment", "plan"),
+          "plans": ("plan",), "family": ("family",), "to": ("service number", "network")}
+_WORD_BEFORE = re.compile(r'([\w-]+),?\s+(?:"[^"]*"\s*,\s*)*"?[^"\s]*$')
+
+
+def _wanted_kinds(text: str, line: int, col: int) -> tuple[str, ...]:
+    """`where network "Tel|`: networks come first."""
+    lines = text.split("\n")
+    head = lines[line - 1][: col - 1] if 0 < line <= len(lines) else ""
+    m = _WORD_BEFORE.search(head)
+    return _AFTER.get(m[1], ()) if m else ()
 
 
 def _in_string(text: str, line: int, col: int) -> bool:

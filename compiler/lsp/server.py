@@ -3,7 +3,8 @@
 Every change of an open document re-checks its operator folder (parse + check of every
 `.tariff` file in it, about 50 ms for Telenor Serbia's six files) with the open documents'
 unsaved text, and publishes the diagnostics of every file of the folder, so an error caused
-in one file by an edit of another shows at once (and goes away when fixed). Requests
+in one file by an edit of another shows at once (and goes away when fixed). A file changed
+outside the editor (`workspace/didChangeWatchedFiles`) re-checks its folder too. Requests
 (hover, completion, definition, symbols) use the last analysis of the folder.
 """
 
@@ -48,6 +49,16 @@ class TariffServer(LanguageServer):
         self.published[folder] = with_diags
         return analysis
 
+    def refresh_folder(self, folder: str) -> None:
+        """Re-check a folder already analysed (a file of it changed on disk)."""
+        analysis = self.analyses.get(folder)
+        if analysis is None:
+            return
+        opened = [u for u in self.workspace.text_documents if str(Path(self.path_of(u)).parent) == folder]
+        on_disk = [p for p in analysis.files if Path(p).is_file()]
+        if opened or on_disk:
+            self.refresh(opened[0] if opened else Path(on_disk[0]).as_uri())
+
     def analysis(self, uri: str) -> tuple[Analysis, str]:
         """The analysis of the folder of `uri` (made now if there is none yet), and the path."""
         path = self.path_of(uri)
@@ -89,6 +100,13 @@ def did_close(ls: TariffServer, params: types.DidCloseTextDocumentParams) -> Non
         ls.refresh(other)
     else:
         ls.analyses.pop(str(path.parent), None)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: TariffServer, params: types.DidChangeWatchedFilesParams) -> None:
+    # a file saved, created or deleted outside the editor: its folder is checked again
+    for folder in sorted({str(Path(ls.path_of(c.uri)).parent) for c in params.changes}):
+        ls.refresh_folder(folder)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

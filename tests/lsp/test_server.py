@@ -249,6 +249,12 @@ def test_completion_offers_declared_names_services_units_and_keywords(client, fo
         assert items["Zona 1"]["detail"].startswith("zone · roaming.tariff:")
         assert items["Telenor Crna Gora"]["insertText"] == '"Telenor Crna Gora"'
         assert items["outgoing call"]["detail"] == "service"
+        # after `where network "`: the networks first, in the string without quotes
+        pos = where(doc.text, 'where network "Telenor Crna Gora"', offset=len('where network "'))
+        items = {i["label"]: i for i in doc.ask("textDocument/completion", pos)["items"]}
+        assert items["Telenor Crna Gora"]["sortText"] < items["Zona 1"]["sortText"]
+        assert items["Telenor Srbija"]["sortText"] < items["valid"]["sortText"]
+        assert items["Telenor Crna Gora"]["insertText"] == "Telenor Crna Gora"
     finally:
         doc.close()
 
@@ -318,3 +324,24 @@ def test_closing_an_unsaved_edit_goes_back_to_the_file_on_disk(client, folder):
     finally:
         doc.close()  # the edit was never saved: the file on disk has no error
     assert client.diagnostics(doc.uri) == []
+
+
+def test_a_file_changed_on_disk_is_checked_again(client, folder):
+    doc = Doc(client, folder / "roaming.tariff")
+    family = folder / "family.tariff"
+    saved = family.read_text(encoding="utf-8")
+    try:
+        assert client.diagnostics(doc.uri) == []
+        family.write_text(saved.replace("family ", "familly ", 1), encoding="utf-8")
+        client.notify("workspace/didChangeWatchedFiles",
+                      {"changes": [{"uri": family.as_uri(), "type": 2}]})
+        diags = client.diagnostics(family.as_uri())
+        assert [(d["code"], d["range"]["start"]) for d in diags] == \
+            [("T0103", where(saved, 'family "Telenor Porodica"'))]
+        assert "unknown keyword `familly`" in diags[0]["message"]
+    finally:
+        family.write_text(saved, encoding="utf-8")
+        client.notify("workspace/didChangeWatchedFiles",
+                      {"changes": [{"uri": family.as_uri(), "type": 2}]})
+        doc.close()
+    assert client.diagnostics(family.as_uri()) == []
