@@ -13,6 +13,8 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
+from compiler.docs_diagrams import t as diagram_label
 from compiler.docs_examples import Examples, VectorIndex, of_tariff
 from compiler.gen_docs import Format, md
 from compiler.lower import cite
@@ -178,8 +180,11 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "source": cite(p.span), "notes": fmt.notes(p.notes)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),
               fmt.t("activation"), fmt.t("bill_name"), fmt.t("source")]
+    lifecycles = [{"name": name, "diagram": mermaid(pass_machine(tariff, group, fmt))}
+                  for name, group in pass_groups(tariff)]
     return {"title": fmt.t("passes"), "header": header, "rows": rows, "details": details,
-            "examples": ex.passes()}
+            "examples": ex.passes(), "lifecycle_title": diagram_label(fmt, "pass_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro"), "lifecycles": lifecycles}
 
 
 # --- codes -----------------------------------------------------------------------------------
@@ -299,8 +304,11 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "ends_when": [{"text": text, "source": cite(span)} for text, span in f.ends_when],
             "commands": [[_code(c.pattern), c.number, c.action]
                          for c in tariff.sms_commands if c.action.startswith("family_")],
-            "examples": examples, "notes": fmt.notes(f.notes)})
-    return {"title": fmt.t("family"), "families": out}
+            "examples": examples, "notes": fmt.notes(f.notes),
+            "diagram": mermaid(family_machine(tariff, f, fmt))})
+    return {"title": fmt.t("family"), "families": out,
+            "diagram_title": diagram_label(fmt, "family_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro")}
 
 
 # --- balance ---------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ def test_mkdocs_build_strict(built_site) -> None:
         for lang in langs:
             assert (built_site / "operators" / op / lang / "index.html").is_file()
     page = (built_site / "index.html").read_text(encoding="utf-8")
-    assert 'class="codehilite"' in page and '<span class="k">pass</span>' in page
+    assert 'class="highlight"' in page and '<span class="k">pass</span>' in page
 
 
 def test_operator_pages_open_in_chromium_without_console_errors(built_site) -> None:
