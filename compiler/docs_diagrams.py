@@ -144,7 +144,7 @@ class Machine:
 
 # --- printing -------------------------------------------------------------------------------
 
-_SAFE = re.compile(r"[\w \-.,()/+%–’“”„…]", re.UNICODE)
+_SAFE = re.compile(r"[\w \-.,()/+–’“”„…]", re.UNICODE)
 
 
 def label_text(text: str) -> str:
