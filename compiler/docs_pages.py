@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
 from compiler.docs_diagrams import t as diagram_label
@@ -91,6 +91,14 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "mcc": _join(z.mcc), "networks": _join(z.networks), "source": cite(z.span),
             "notes": fmt.notes(z.notes)})
     lists = []
+    membership = []
+    for z in tariff.zones:
+        members = ([(fmt.country(c), fmt.t("yes")) for c in z.countries]
+                   + [(fmt.country(c), fmt.t("illustrative")) for c in z.illustrative_countries]
+                   + [(f"MCC {m}", fmt.t("yes")) for m in z.mcc]
+                   + [(f"MCC {m}", fmt.t("illustrative")) for m in z.illustrative_mcc]
+                   + [(n, fmt.t("yes")) for n in z.networks])
+        membership += [[z.name, member, seen, _code(cite(z.span))] for member, seen in members]
     for pl in tariff.price_lists:
         entry = {"name": pl.name, "localized": fmt.text(pl.names, "") if pl.names else "",
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
@@ -116,7 +124,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                               (r.interval.notation if r.interval else ""),
                               _code(cite(r.span))] for r in pl.rates]
         lists.append(entry)
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists}
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "membership": membership,
+            "membership_header": [fmt.t("zone"), fmt.t("member"), fmt.t("in_seeds"), fmt.t("source")]}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
@@ -352,6 +361,27 @@ def balance(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
 
 # --- bill ------------------------------------------------------------------------------------
 
+def _plain(texts, fmt: Format) -> str:
+    """A spec text in the page's language (else the default language's), unescaped."""
+    for lang in (fmt.lang, fmt.default, *texts.languages):
+        if texts.get(lang) is not None:
+            return " ".join(texts.get(lang).split())
+    return ""
+
+
+def bill_layout(b, fmt: Format) -> Markup:
+    """The bill as a picture: its front and back as two sheets, each field a numbered box
+    with its key and legend (an HTML block: spec text HTML-escaped; `docs/css/site.css`)."""
+    sheets = []
+    for title, side in ((fmt.t("front"), b.front), (fmt.t("back"), b.back)):
+        boxes = "".join(
+            f'<div class="bill-field"><span class="bill-no">{escape(fmt.integer(f.number))}</span>'
+            f'<span class="bill-text"><span class="bill-key">{escape(f.key)}</span>'
+            f'{escape(_plain(f.texts, fmt))}</span></div>' for f in side)
+        sheets.append(f'<div class="bill-sheet"><h4>{escape(title)}</h4>{boxes}</div>')
+    return Markup(f'<div class="bill-layout" role="figure" aria-label="{escape(b.name)}">{"".join(sheets)}</div>')
+
+
 def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.bills:
         return None
@@ -366,7 +396,7 @@ def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "formulas": [{"text": f"{f.target} = " + " ".join(
                 (sign + " " if i or sign == "-" else "") + name for i, (sign, name) in enumerate(f.terms)),
                 "source": cite(f.span)} for f in b.formulas],
-            "front": fields(b.front), "back": fields(b.back),
+            "front": fields(b.front), "back": fields(b.back), "layout": bill_layout(b, fmt),
             "categories": [[c.name, _join(c.passes), _code(cite(c.span))] for c in b.one_time],
             "examples": examples, "source": cite(b.span), "notes": fmt.notes(b.notes)})
     return {"title": fmt.t("bill"), "bills": out,

@@ -1,0 +1,94 @@
+"""The pictures and the navigation aids of the operator pages (issue 12): zone membership,
+the bill layout, the language switcher."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+import pytest
+from babel import Locale
+
+from compiler import gen_docs
+from compiler.docs_pages import bill_layout
+from compiler.gen_docs import Format
+from compiler.model.common import Texts
+
+
+@pytest.fixture(scope="module")
+def telenor_pages(telenor_tariff):
+    return gen_docs.operator_pages(telenor_tariff)
+
+
+def table_after(page: str, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table after `heading` (header and rule left out)."""
+    section = page.split(heading, 1)[1]
+    rows = []
+    for line in section.splitlines():
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif rows:
+            break
+    return rows[2:]
+
+
+def test_zone_membership_lists_every_member_with_its_zone(telenor_tariff, telenor_pages) -> None:
+    rows = table_after(telenor_pages["en/prices.md"], "## Zone membership")
+    got = [(r[0], r[1], r[2]) for r in rows]
+    english = Locale.parse("en").territories
+    want = []
+    for z in telenor_tariff.zones:  # the zones in spec order, each member once
+        want += [(z.name, f"{english[c]} ({c})".replace("&", "&amp;"), "yes") for c in z.countries]
+        want += [(z.name, f"{english[c]} ({c})".replace("&", "&amp;"), "illustrative, not in the seeds")
+                 for c in z.illustrative_countries]
+        want += [(z.name, f"MCC {m}", "yes") for m in z.mcc]
+        want += [(z.name, f"MCC {m}", "illustrative, not in the seeds") for m in z.illustrative_mcc]
+        want += [(z.name, n, "yes") for n in z.networks]
+    assert got == want
+    # seed 004: Germany is one of the Zona 1 countries, Montenegro is in Zona Region
+    assert ("Zona 1", "Germany (DE)", "illustrative, not in the seeds") in got
+    assert ("Zona Region", "Montenegro (ME)", "yes") in got
+    serbian = table_after(telenor_pages["sr/prices.md"], "## Pripadnost zonama")
+    assert ["Zona 1", "Nemačka (DE)"] == serbian[[r[1] for r in serbian].index("Nemačka (DE)")][:2]
+
+
+def test_bill_layout_shows_each_field_numbered_in_order(telenor_tariff, telenor_pages) -> None:
+    (bill,) = telenor_tariff.bills
+    page = telenor_pages["en/bill.md"]
+    layout = next(line for line in page.splitlines() if line.startswith('<div class="bill-layout"'))
+    front, back = layout.split('<div class="bill-sheet">')[1:]
+    for side, fields in ((front, bill.front), (back, bill.back)):
+        numbers = re.findall(r'<span class="bill-no">(\d+)</span><span class="bill-text">'
+                             r'<span class="bill-key">(\w+)</span>', side)
+        assert numbers == [(str(f.number), f.key) for f in fields]
+    # seed 001, front field 3: the due date
+    assert "<span class=\"bill-key\">due_date</span>The due date is the date by which the bill must be paid." in front
+
+
+def test_bill_layout_escapes_spec_text(telenor_tariff) -> None:
+    (bill,) = telenor_tariff.bills
+    field = attrs.evolve(bill.front[0], key="owner", texts=Texts((("en", "<script>x</script> & *y*"),)))
+    html = str(bill_layout(attrs.evolve(bill, front=(field,), back=()), Format("en", telenor_tariff)))
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; *y*" in html
+    assert "\n\n" not in html  # one HTML block: Markdown does not reach inside
+
+
+def test_language_switcher_links_the_same_page_in_every_language(telenor_tariff, telenor_pages) -> None:
+    for rel, text in telenor_pages.items():
+        lang, page = rel.split("/")
+        line = next(x for x in text.splitlines() if x.startswith(("Languages:", "Jezici:")))
+        assert text.splitlines()[text.splitlines().index(line) + 1] == "{: .lang-switch }"
+        names = {"sr": "Srpski", "en": "English"}
+        for other in telenor_tariff.operator.languages:
+            if other == lang:
+                assert f"**{names[other]}**" in line
+            else:
+                assert f"[{names[other]}](../{other}/{page}){{ hreflang={other} }}" in line
+                assert f"{other}/{page}" in telenor_pages
+
+
+def test_a_single_language_operator_has_no_switcher(telenor_tariff) -> None:
+    one = attrs.evolve(telenor_tariff, operator=attrs.evolve(telenor_tariff.operator, languages=("en",)))
+    pages = gen_docs.operator_pages(one)
+    assert not any(".lang-switch" in text for text in pages.values())
