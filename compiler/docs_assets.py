@@ -6,8 +6,8 @@ loads from a CDN unless a global `mermaid` is already defined. The site must wor
 (a closed network, the browser test), so Mermaid is vendored: the `mermaid` package of the
 npm registry, pinned by version and by the SHA-256 of its `dist/mermaid.min.js`, fetched
 once with `npm pack` into `.cache/` (gitignored) and copied to `js/mermaid.min.js` of every
-built site, which `mkdocs.yml` lists under `extra_javascript` (loaded before the theme
-mounts its diagrams, so the theme never fetches its own copy).
+built site; the pages that have a diagram load it before the theme's script (`on_post_page`),
+so the theme never fetches its own copy.
 
 `mkdocs.yml` names this file under `hooks`. `TARIFFC_MERMAID_JS=/path/mermaid.min.js` uses
 a copy at hand instead (it must have the pinned hash too).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -87,6 +88,25 @@ def mermaid_js() -> bytes:
 
 
 # --- the mkdocs hook ---------------------------------------------------------------------------
+
+_THEME_BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+
+
+def on_post_page(output: str, page, config, **kwargs) -> str:
+    """mkdocs hook: a page with a diagram loads the vendored Mermaid before the theme's
+    bundle (so the theme finds a global `mermaid` and fetches none); other pages do not
+    load its 2.7 MB at all."""
+    if '<pre class="mermaid">' not in output:
+        return output
+    from mkdocs.utils import get_relative_url
+
+    src = get_relative_url(SITE_PATH, page.url)
+    m = _THEME_BUNDLE.search(output)
+    tag = f'<script src="{src}"></script>\n      '
+    if m is None:  # a theme without the bundle: before </body>
+        return output.replace("</body>", tag + "</body>", 1)
+    return output[:m.start()] + tag + output[m.start():]
+
 
 def on_post_build(config, **kwargs) -> None:
     """mkdocs hook: write the vendored Mermaid into the built site."""

@@ -54,10 +54,10 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
     "illustrative": ("illustrative, not in the seeds", "ilustrativno, nije u izvoru", "nümunə, mənbədə yoxdur", "для иллюстрации, нет в источнике"),
     # zone membership (issue 12)
     "membership": ("Zone membership", "Pripadnost zonama", "Zonalara üzvlük", "Состав зон"),
-    "membership_intro": ("Every country, MCC and network of a zone, one a row: find a country with the search or in the table.",
-                         "Svaka zemlja, MCC i mreža neke zone, jedna po redu: zemlju nađite pretragom ili u tabeli.",
-                         "Zonanın hər ölkəsi, MCC-si və şəbəkəsi, hər sətirdə biri: ölkəni axtarışla və ya cədvəldə tapın.",
-                         "Каждая страна, MCC и сеть зоны, по одной в строке: найдите страну поиском или в таблице."),
+    "membership_intro": ("The countries, MCCs and networks of each zone, one a row: find a country with the search or in its zone's table.",
+                         "Zemlje, MCC i mreže svake zone, jedna po redu: zemlju nađite pretragom ili u tabeli njene zone.",
+                         "Hər zonanın ölkələri, MCC-ləri və şəbəkələri, hər sətirdə biri: ölkəni axtarışla və ya zonasının cədvəlində tapın.",
+                         "Страны, MCC и сети каждой зоны, по одной в строке: найдите страну поиском или в таблице её зоны."),
     "member": ("Country or network", "Zemlja ili mreža", "Ölkə və ya şəbəkə", "Страна или сеть"),
     "in_seeds": ("In the seeds", "U izvoru", "Mənbədə", "В источнике"),
     # index

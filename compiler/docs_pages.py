@@ -78,12 +78,16 @@ def _rate_cell(rate, fmt: Format) -> str:
     return fmt.price(rate.price)
 
 
+def localized_zone(z, fmt: Format) -> str:
+    return fmt.text(z.names, "") if z.names else ""
+
+
 def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.zones and not tariff.price_lists:
         return None
     zones = []
     for z in tariff.zones:
-        localized = fmt.text(z.names, "") if z.names else ""
+        localized = localized_zone(z, fmt)
         zones.append({
             "name": z.name, "localized": localized,
             "countries": _join(fmt.country(c) for c in z.countries),
@@ -98,7 +102,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                    + [(f"MCC {m}", fmt.t("yes")) for m in z.mcc]
                    + [(f"MCC {m}", fmt.t("illustrative")) for m in z.illustrative_mcc]
                    + [(n, fmt.t("yes")) for n in z.networks])
-        membership += [[z.name, member, seen, _code(cite(z.span))] for member, seen in members]
+        membership.append({"zone": z.name, "localized": localized_zone(z, fmt), "source": cite(z.span),
+                           "rows": [[member, seen] for member, seen in members]})
     for pl in tariff.price_lists:
         entry = {"name": pl.name, "localized": fmt.text(pl.names, "") if pl.names else "",
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
@@ -125,7 +130,7 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                               _code(cite(r.span))] for r in pl.rates]
         lists.append(entry)
     return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "membership": membership,
-            "membership_header": [fmt.t("zone"), fmt.t("member"), fmt.t("in_seeds"), fmt.t("source")]}
+            "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
