@@ -81,9 +81,9 @@ def mermaid_js() -> bytes:
         return _checked(cached.read_bytes(), str(cached))
     data = _checked(_npm_pack(), f"npm's mermaid@{MERMAID_VERSION}")
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(cached)
+    with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as f:
+        f.write(data)  # a private name, then renamed: two builds at once cannot mix their copies
+    Path(f.name).replace(cached)
     return data
 
 

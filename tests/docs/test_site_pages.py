@@ -90,3 +90,28 @@ def test_a_single_language_operator_has_no_switcher(telenor_tariff) -> None:
     one = attrs.evolve(telenor_tariff, operator=attrs.evolve(telenor_tariff.operator, languages=("en",)))
     pages = gen_docs.operator_pages(one)
     assert not any(".lang-switch" in text for text in pages.values())
+
+
+def test_vendored_mermaid_must_be_the_pinned_file(tmp_path, monkeypatch) -> None:
+    from compiler import docs_assets
+
+    fake = tmp_path / "mermaid.min.js"
+    fake.write_text("globalThis.mermaid = {}", encoding="utf-8")
+    monkeypatch.setenv("TARIFFC_MERMAID_JS", str(fake))
+    with pytest.raises(docs_assets.VendorError, match="is not mermaid 11.12.2"):
+        docs_assets.mermaid_js()
+
+
+def test_only_pages_with_a_diagram_load_mermaid_before_the_theme() -> None:
+    from types import SimpleNamespace
+
+    from compiler.docs_assets import on_post_page
+
+    bundle = '<script src="../../assets/javascripts/bundle.a5f9d56c.min.js"></script>'
+    page = SimpleNamespace(url="operators/telenor_rs/en/family/")
+    with_diagram = f'<pre class="mermaid"><code>stateDiagram-v2</code></pre>{bundle}</body>'
+    out = on_post_page(with_diagram, page, {})
+    # four levels down (operators/telenor_rs/en/family/) to the site's js/
+    assert out.index('<script src="../../../../js/mermaid.min.js"></script>') < out.index(bundle)
+    plain = f"<p>no diagram</p>{bundle}</body>"
+    assert on_post_page(plain, page, {}) == plain
