@@ -108,7 +108,10 @@ class Report:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        found = "; ".join(f"{q!r}: {len(hits)} results" for q, hits in self.searches.items())
+        found = "; ".join(
+            f"{q!r}: {len(hits)} results, the first showing it #"
+            + str(next((i + 1 for i, t in enumerate(hits) if q.lower() in t.lower()), "none"))
+            for q, hits in self.searches.items())
         return (f"browser_check: {len(self.pages)} pages (desktop and phone), {self.diagrams} diagrams, "
                 f"{self.links} internal links, search {found}, {len(self.screenshots)} screenshots, "
                 f"{len(self.problems)} problems, {self.seconds:.1f} s")
@@ -217,9 +220,13 @@ def check_search(base: str, browser, report: Report, shots: Path | None) -> None
             pass
         texts = items.all_inner_texts()
         report.searches[query] = texts
-        if not any(query.lower() in t.lower() for t in texts):
+        showing = [i for i, t in enumerate(texts) if query.lower() in t.lower()]
+        if not showing:
             report.problems.append(f"search {query!r}: no result shows it ({len(texts)} results)")
         if shots is not None and query == SEARCHES[0]:
+            shots.mkdir(parents=True, exist_ok=True)
+            if showing:  # the first result that shows the query, in view
+                items.nth(showing[0]).scroll_into_view_if_needed()
             out = shots / "search-zona-1.png"
             page.screenshot(path=str(out))
             report.screenshots.append(out)
