@@ -334,16 +334,11 @@ def pass_machine(tariff: Tariff, passes: tuple, fmt: Format) -> Machine:
     states.append(State("expired", t(fmt, "st_expired")))
     edges += [Transition("active", "expired", t(fmt, "tr_valid", duration=_distinct(
         fmt.duration(p.validity_seconds) for p in passes))), Transition("expired", START, "")]
-    exclusive = {p.exclusive for p in passes if p.exclusive}
-    for group in sorted(exclusive):
-        others = [p.name for p in tariff.passes if p.exclusive == group and p not in passes]
-        mine = [p for p in passes if p.exclusive == group]
-        if len(mine) > 1:
-            others = [p.name for p in tariff.passes if p.exclusive == group]
-        if not others:
-            continue
+    # activating any pass of the same exclusive group (this one again too) ends the active one
+    for group in sorted({p.exclusive for p in passes if p.exclusive}):
+        members = [p.name for p in tariff.passes if p.exclusive == group]
         if not any(s.id == "replaced" for s in states):
             states.append(State("replaced", t(fmt, "st_replaced")))
-        edges += [Transition("active", "replaced", t(fmt, "tr_replaced", others=", ".join(others), group=group)),
+        edges += [Transition("active", "replaced", t(fmt, "tr_replaced", others=", ".join(members), group=group)),
                   Transition("replaced", START, "")]
     return Machine(t(fmt, "pass_diagram"), tuple(states), tuple(edges))

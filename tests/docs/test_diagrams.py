@@ -114,7 +114,7 @@ def _pass_machine(tariff, name, lang="en"):
 
 def test_pass_diagrams_follow_the_spec(telenor_tariff) -> None:
     """Seed 004: the day pass (*125*1#, TCG1 to 9000, 199 RSD, 24 hours, free data 100 MB at
-    full speed then 64 kbps) is replaced by the week pass of its exclusive group; the travel
+    full speed then 64 kbps) is replaced by a pass of its exclusive group; the travel
     packages (one `passes` table, one picture) hold allowances and last 90 days."""
     groups = dict(pass_groups(telenor_tariff))
     assert [p.name for p in groups["Putni paket"]] == [f"Putni paket {i}" for i in range(1, 7)]
@@ -122,7 +122,8 @@ def test_pass_diagrams_follow_the_spec(telenor_tariff) -> None:
     assert labels(day, START, "active") == ["dial *125*1#, SMS TCG1 to 9000: pays 199.00 RSD"]
     assert labels(day, "active/full_speed", "throttled") == ["100 MB used"]
     assert labels(day, "active", "expired") == ["24 h after activation"]
-    assert labels(day, "active", "replaced") == ["Nedeljna karta activated (group karta)"]
+    # runtime.passes: activating a pass of the group, this one again too, ends the active one
+    assert labels(day, "active", "replaced") == ["Dnevna karta, Nedeljna karta activated (group karta)"]
     travel = _pass_machine(telenor_tariff, "Putni paket")
     # the six prices of the table, lowest and highest: 1.524,40 and 8.643,05 RSD
     assert labels(travel, START, "active") == [
@@ -172,3 +173,23 @@ def test_the_pages_carry_the_diagrams(telenor_tariff) -> None:
         assert pages[f"{lang}/family.md"].count("```mermaid\nstateDiagram-v2\n") == 1
         # one picture per `passes` table or `pass` block: Putni paket, Putni paket 7, the two kartas
         assert pages[f"{lang}/passes.md"].count("```mermaid\nstateDiagram-v2\n") == 4
+
+
+def test_the_replaced_edge_is_what_the_runtime_does(telenor_tariff) -> None:
+    """Each pass the day pass's 'replaced' edge names ends an active day pass when activated
+    (generated.telenor_rs, runtime.passes); a pass of no exclusive group does not."""
+    from datetime import datetime, timedelta, timezone
+
+    import generated.telenor_rs as compiled
+    from runtime.money import Money
+    from runtime.state import Subscriber, world_of
+
+    (label,) = labels(_pass_machine(telenor_tariff, "Dnevna karta"), "active", "replaced")
+    names = label.split(" activated")[0].split(", ")
+    at = datetime(2025, 7, 1, 10, tzinfo=timezone.utc)
+    for name in names + ["Putni paket 7"]:
+        world = world_of(Subscriber("381631234567", "prepaid", balance=Money("5000", "RSD")))
+        world, first = compiled.ENGINE.passes.activate(world, "381631234567", "Dnevna karta", at)
+        world, second = compiled.ENGINE.passes.activate(world, "381631234567", name, at + timedelta(hours=1))
+        assert first.ok and second.ok
+        assert second.data["cancelled"] == (("Dnevna karta",) if name in names else ()), name
