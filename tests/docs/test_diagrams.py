@@ -193,3 +193,30 @@ def test_the_replaced_edge_is_what_the_runtime_does(telenor_tariff) -> None:
         world, second = compiled.ENGINE.passes.activate(world, "381631234567", name, at + timedelta(hours=1))
         assert first.ok and second.ok
         assert second.data["cancelled"] == (("Dnevna karta",) if name in names else ()), name
+
+
+@pytest.mark.parametrize("seconds", [24 * 3600, None])
+def test_the_expiry_edge_is_what_the_runtime_does(telenor_tariff, seconds) -> None:
+    """With `invitation valid 24 hours` the diagram has the expiry edge and the runtime refuses
+    an answer 25 hours later; without it, neither: the answer is taken."""
+    from datetime import datetime, timedelta, timezone
+
+    from compiler.lower import family as lower_family, lower_operator
+    from runtime.family import FamilyEngine
+    from runtime.family_state import MB
+    from runtime.state import Allowance, Subscriber, world_of
+
+    tariff = with_family(telenor_tariff, invitation_seconds=seconds)
+    drawn = any(x.startswith("no answer within")
+                for x in labels(family_machine(tariff, family_of(tariff), Format("en", tariff)),
+                                "pending", "not_created"))
+    engine = FamilyEngine(lower_family.lower(tariff), lower_operator(tariff))
+    subs = [Subscriber(f"38164000000{i}", "postpaid", plan="Prenesi M",
+                       package=Allowance(seconds=6000, sms=100, kb=2048 * MB)) for i in range(3)]
+    at = datetime(2025, 3, 10, 12, tzinfo=timezone.utc)
+    world, out = engine.handle(world_of(*subs), "381640000000", "family_create",
+                               {"members": ["0640000001", "0640000002"]}, at)
+    assert out.ok
+    world, late = engine.handle(world, "381640000001", "family_accept", {}, at + timedelta(hours=25))
+    assert drawn == (seconds is not None)
+    assert late.ok == (not drawn)
