@@ -123,7 +123,8 @@ class State:
 
 @attrs.frozen(slots=True)
 class Transition:
-    """An edge from `source` to `target` (`START`: the start or the end)."""
+    """An edge from `source` to `target` (`START`: the start or the end). An edge inside a
+    composite state has a `source` prefixed with it (`active/[*]`, `active/full_speed`)."""
 
     source: str
     target: str
