@@ -39,7 +39,6 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
                   "Generisao tariffc iz `specs/{op}/`. Ne menjati ručno: izmenite specifikaciju i pokrenite `tariffc build`.",
                   "tariffc tərəfindən `specs/{op}/` qovluğundan yaradılıb. Əl ilə dəyişməyin: spesifikasiyanı dəyişin və `tariffc build` işə salın.",
                   "Создано tariffc из `specs/{op}/`. Не редактируйте: измените спецификацию и запустите `tariffc build`."),
-    "languages_line": ("This page in other languages:", "Ova stranica na drugim jezicima:", "Bu səhifə digər dillərdə:", "Эта страница на других языках:"),
     "everybody": ("everybody", "svi", "hamı", "все"),
     "free": ("free", "besplatno", "pulsuz", "бесплатно"),
     "not_stated": ("not stated", "nije navedeno", "göstərilməyib", "не указано"),
@@ -53,6 +52,14 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
     "action": ("Action", "Akcija", "Əməliyyat", "Действие"),
     "reply": ("Reply", "Odgovor", "Cavab", "Ответ"),
     "illustrative": ("illustrative, not in the seeds", "ilustrativno, nije u izvoru", "nümunə, mənbədə yoxdur", "для иллюстрации, нет в источнике"),
+    # zone membership (issue 12)
+    "membership": ("Zone membership", "Pripadnost zonama", "Zonalara üzvlük", "Состав зон"),
+    "membership_intro": ("The countries, MCCs and networks of each zone, one a row: find a country with the search or in its zone's table.",
+                         "Zemlje, MCC i mreže svake zone, jedna po redu: zemlju nađite pretragom ili u tabeli njene zone.",
+                         "Hər zonanın ölkələri, MCC-ləri və şəbəkələri, hər sətirdə biri: ölkəni axtarışla və ya zonasının cədvəlində tapın.",
+                         "Страны, MCC и сети каждой зоны, по одной в строке: найдите страну поиском или в таблице её зоны."),
+    "member": ("Country or network", "Zemlja ili mreža", "Ölkə və ya şəbəkə", "Страна или сеть"),
+    "in_seeds": ("In the seeds", "U izvoru", "Mənbədə", "В источнике"),
     # index
     "country": ("Country", "Zemlja", "Ölkə", "Страна"),
     "currency": ("Currency", "Valuta", "Valyuta", "Валюта"),

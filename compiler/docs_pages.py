@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
+from compiler.docs_diagrams import t as diagram_label
 from compiler.docs_examples import Examples, VectorIndex, of_tariff
 from compiler.gen_docs import Format, md
 from compiler.lower import cite
@@ -76,12 +78,16 @@ def _rate_cell(rate, fmt: Format) -> str:
     return fmt.price(rate.price)
 
 
+def localized_zone(z, fmt: Format) -> str:
+    return fmt.text(z.names, "") if z.names else ""
+
+
 def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.zones and not tariff.price_lists:
         return None
     zones = []
     for z in tariff.zones:
-        localized = fmt.text(z.names, "") if z.names else ""
+        localized = localized_zone(z, fmt)
         zones.append({
             "name": z.name, "localized": localized,
             "countries": _join(fmt.country(c) for c in z.countries),
@@ -89,6 +95,15 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "mcc": _join(z.mcc), "networks": _join(z.networks), "source": cite(z.span),
             "notes": fmt.notes(z.notes)})
     lists = []
+    membership = []
+    for z in tariff.zones:
+        members = ([(fmt.country(c), fmt.t("yes")) for c in z.countries]
+                   + [(fmt.country(c), fmt.t("illustrative")) for c in z.illustrative_countries]
+                   + [(f"MCC {m}", fmt.t("yes")) for m in z.mcc]
+                   + [(f"MCC {m}", fmt.t("illustrative")) for m in z.illustrative_mcc]
+                   + [(n, fmt.t("yes")) for n in z.networks])
+        membership.append({"zone": z.name, "localized": localized_zone(z, fmt), "source": cite(z.span),
+                           "rows": [[member, seen] for member, seen in members]})
     for pl in tariff.price_lists:
         entry = {"name": pl.name, "localized": fmt.text(pl.names, "") if pl.names else "",
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
@@ -114,7 +129,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                               (r.interval.notation if r.interval else ""),
                               _code(cite(r.span))] for r in pl.rates]
         lists.append(entry)
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists}
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "membership": membership,
+            "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
@@ -178,8 +194,11 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "source": cite(p.span), "notes": fmt.notes(p.notes)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),
               fmt.t("activation"), fmt.t("bill_name"), fmt.t("source")]
+    lifecycles = [{"name": name, "diagram": mermaid(pass_machine(tariff, group, fmt))}
+                  for name, group in pass_groups(tariff)]
     return {"title": fmt.t("passes"), "header": header, "rows": rows, "details": details,
-            "examples": ex.passes()}
+            "examples": ex.passes(), "lifecycle_title": diagram_label(fmt, "pass_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro"), "lifecycles": lifecycles}
 
 
 # --- codes -----------------------------------------------------------------------------------
@@ -299,8 +318,11 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "ends_when": [{"text": text, "source": cite(span)} for text, span in f.ends_when],
             "commands": [[_code(c.pattern), c.number, c.action]
                          for c in tariff.sms_commands if c.action.startswith("family_")],
-            "examples": examples, "notes": fmt.notes(f.notes)})
-    return {"title": fmt.t("family"), "families": out}
+            "examples": examples, "notes": fmt.notes(f.notes),
+            "diagram": mermaid(family_machine(tariff, f, fmt))})
+    return {"title": fmt.t("family"), "families": out,
+            "diagram_title": diagram_label(fmt, "family_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro")}
 
 
 # --- balance ---------------------------------------------------------------------------------
@@ -344,6 +366,27 @@ def balance(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
 
 # --- bill ------------------------------------------------------------------------------------
 
+def _plain(texts, fmt: Format) -> str:
+    """A spec text in the page's language (else the default language's), unescaped."""
+    for lang in (fmt.lang, fmt.default, *texts.languages):
+        if texts.get(lang) is not None:
+            return " ".join(texts.get(lang).split())
+    return ""
+
+
+def bill_layout(b, fmt: Format) -> Markup:
+    """The bill as a picture: its front and back as two sheets, each field a numbered box
+    with its key and legend (an HTML block: spec text HTML-escaped; `docs/css/site.css`)."""
+    sheets = []
+    for title, side in ((fmt.t("front"), b.front), (fmt.t("back"), b.back)):
+        boxes = "".join(
+            f'<div class="bill-field"><span class="bill-no">{escape(fmt.integer(f.number))}</span>'
+            f'<span class="bill-text"><span class="bill-key">{escape(f.key)}</span>'
+            f'{escape(_plain(f.texts, fmt))}</span></div>' for f in side)
+        sheets.append(f'<div class="bill-sheet"><h4>{escape(title)}</h4>{boxes}</div>')
+    return Markup(f'<div class="bill-layout" role="figure" aria-label="{escape(b.name)}">{"".join(sheets)}</div>')
+
+
 def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.bills:
         return None
@@ -358,7 +401,7 @@ def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "formulas": [{"text": f"{f.target} = " + " ".join(
                 (sign + " " if i or sign == "-" else "") + name for i, (sign, name) in enumerate(f.terms)),
                 "source": cite(f.span)} for f in b.formulas],
-            "front": fields(b.front), "back": fields(b.back),
+            "front": fields(b.front), "back": fields(b.back), "layout": bill_layout(b, fmt),
             "categories": [[c.name, _join(c.passes), _code(cite(c.span))] for c in b.one_time],
             "examples": examples, "source": cite(b.span), "notes": fmt.notes(b.notes)})
     return {"title": fmt.t("bill"), "bills": out,

@@ -1,5 +1,5 @@
 """A Pygments lexer for `.tariff` specs, so ```tariff fences are highlighted in the site
-(mkdocs' codehilite) and in any Pygments-based tool.
+(the site's pymdownx.highlight) and in any Pygments-based tool.
 
 Registered through the `pygments.lexers` entry point in pyproject.toml
 (`tariff = "compiler.lexer:TariffLexer"`); `pygmentize -l tariff specs/telenor_rs/roaming.tariff`
