@@ -14,14 +14,15 @@ from dsl.ast import Block, Cell, Row, Span, Table
 from dsl.diagnostics import DiagnosticError, did_you_mean
 from compiler.check.context import NETWORK, PRICE_LIST, ZONE, Context, article, walk
 from compiler.check.operator import country_code
-from compiler.check.reader import CURRENCY_ALIASES, DATA_UNITS, Args, parse_number
+from compiler.check.reader import Args, parse_number
+from compiler.check.units import DATA_UNITS, PER_UNITS, looks_like_currency
 from compiler.model.common import Interval, Price, Texts
 from compiler.model.rating import (INTERVAL_DIMENSION, METERED, SERVICES, Destination, Network,
                                    PriceList, Rate, Zone)
 
 _PERUNIT = re.compile(r"(\S+)/(?:(\d+)\s*)?(\S+)")
 _MCCMNC = re.compile(r"\d{3} \d{2,3}")
-_PER_CANON = {"kB": "KB", "SMS": "sms", "MMS": "mms", "message": "sms"}
+_PER_CANON = PER_UNITS
 
 
 def _members(ctx: Context) -> dict:
@@ -346,7 +347,15 @@ def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str
         raise ctx.fail("T0405", f"the unit of `{service}` is missing or malformed", cell.span,
                        "expected a unit such as RSD/min", help=f"write `{ctx.currency or 'RSD'}/"
                        f"{SERVICES[service][0] if size is None else f'{size} KB'}`")
-    currency, per_number, per = CURRENCY_ALIASES.get(m[1], m[1]), int(m[2] or 1), _PER_CANON.get(m[3], m[3])
+    money = ctx.units.money_of(m[1])
+    if money is None or money.factor != 1:
+        if looks_like_currency(m[1]) and money is None:
+            raise ctx.fail("T0802", f"`{m[1]}` is not an ISO 4217 currency code", atom.span,
+                           "unknown currency", help=did_you_mean(m[1], [ctx.currency] if ctx.currency else [], "currencies")
+                           or f"write `{ctx.currency or 'EUR'}/{m[3]}`")
+        raise ctx.fail("T0405", f"the unit of `{service}` is missing or malformed", atom.span,
+                       f"`{m[1]}` is not a currency", help=f"write `{ctx.currency or 'RSD'}/{m[3]}`")
+    currency, per_number, per = money.currency, int(m[2] or 1), _PER_CANON.get(m[3], m[3])
     if ctx.currency and currency != ctx.currency:
         raise ctx.fail("T0212", f"price in {currency}, but this operator's currency is {ctx.currency}",
                        atom.span, f"{currency} is not {ctx.currency}",
