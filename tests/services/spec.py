@@ -11,6 +11,10 @@ SPEC = '''operator demo {
   rounding half-up 1 p per event
 }
 
+segment prepaid {
+  name en "Prepaid"
+}
+
 service "UK landline" {
   name en "Calls to UK landlines"
   unit time
