@@ -58,3 +58,24 @@ def test_every_service_and_prefix_mutant_is_killed() -> None:
     report = adequacy.run(tariff, vectors=[("services", scenario())])
     mine = [m for m in report.survivors if m.what.startswith("Service.") or "+44" in m.what]
     assert not mine, report.text()
+
+
+def test_generated_vectors_cover_the_classes() -> None:
+    """The golden vectors tariffc generates for a tariff with classes and prefix rows pass
+    on its compiled module and kill every service and prefix mutant (as `tariffc adequacy`
+    runs them)."""
+    from compiler.lower import lower
+    from compiler.vectors import scenario_of, vectors
+    from runtime.engine import Engine
+    tariff, _ = check_text(SPEC, "demo.tariff")
+    docs = vectors(tariff)
+    names = [v["name"] for vs in docs.values() for v in vs]
+    assert any("class Premium" in n for n in names), names
+    loaded = [(v["name"], sc.load(scenario_of(v))) for vs in docs.values() for v in vs]
+    engine = Engine(lower(tariff))
+    for name, s in loaded:
+        failed = [r for r in sc.run(s, module=engine) if r.failed]
+        assert not failed, (name, [r.to_dict() for r in failed])
+    report = adequacy.run(tariff, vectors=loaded)
+    mine = [m for m in report.survivors if m.what.startswith("Service.") or "+44" in m.what]
+    assert not mine, report.text()
