@@ -185,6 +185,8 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("Network", "numbers"): _drop, ("Network", "not_numbers"): _drop,
     ("Network", "shown_as"): _drop, ("Network", "mccmnc"): _drop,
     ("Zone", "countries"): _drop, ("Zone", "networks"): _drop,
+    ("Service", "numbers"): _drop, ("Service", "not_numbers"): _drop,
+    ("Service", "unit"): _vocab(("time", "data", "count")),
     ("MenuOption", "number"): _int, ("MenuOption", "activates"): _drop,
     ("SmsParam", "min"): lambda v: [] if v is None else _int(v),
     ("SmsParam", "max"): lambda v: [] if v is None else _int(v),

@@ -38,6 +38,7 @@ from compiler.model.family import Family, Rule, Tier
 from compiler.model.operator import Operator, Rounding, Segment
 from compiler.model.passes import Activation, Allowance, FreeRule, Pass
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
+from compiler.model.services import Service
 
 
 def plain(obj: Any) -> Any:
@@ -211,6 +212,8 @@ def _label(v: Any, show: _Show) -> str | None:
         return f"web channel {v.name}"
     if t is ServiceNumber:
         return f"service number {v.number}"
+    if t is Service:
+        return f"service {v.name}"
     if t in (Zone, Network, Pass, Family, Bill, PriceList):
         return v.name
     if t is Segment:
@@ -265,6 +268,7 @@ KEYS: dict[type, Callable[[Any], Any]] = {
     Segment: lambda x: x.id,
     Zone: lambda x: x.name,
     Network: lambda x: x.name,
+    Service: lambda x: x.name,
     PriceList: lambda x: x.name,
     Rate: lambda x: (x.service, x.zone, repr(plain(x.destination))),
     Pass: lambda x: x.name,
@@ -285,7 +289,7 @@ KEYS: dict[type, Callable[[Any], Any]] = {
 AREAS = {
     "operator": "Operator", "segments": "Segments and plans", "service_numbers": "Service numbers",
     "codes": "USSD codes", "sms_commands": "SMS commands", "calls": "Calls",
-    "web_channels": "Web", "zones": "Roaming zones", "networks": "Networks",
+    "web_channels": "Web", "services": "Services", "zones": "Roaming zones", "networks": "Networks",
     "price_lists": "Prices", "passes": "Passes", "families": "Family groups", "bills": "Bill",
     "billing_windows": "Billing window", "notifications": "Notifications",
 }

@@ -185,13 +185,15 @@ class Examples:
                 hits = self.index.find(("rating_network",), "usage", lambda h: (
                     h.ok and h.body["service"] == rate.service
                     and h.expect.get("source") == source))
-            hit = _first_amount(hits, UNIT_KEY.get(rate.service, "seconds"),
-                                SAMPLE.get(rate.service, (61,)))
-            if hit is None:
+            declared = {svc.name: svc.unit for svc in self.tariff.services}
+            key = UNIT_KEY.get(rate.service) or {"data": "kb", "count": "count"}.get(
+                declared.get(rate.service, ""), "seconds")
+            hit = _first_amount(hits, key, SAMPLE.get(rate.service, (61,)))
+            if hit is None or key not in hit.body:
                 continue
             data = hit.data
-            amount = hit.body[UNIT_KEY.get(rate.service, "seconds")]
-            service = label("svc_" + rate.service, self.lang)
+            amount = hit.body[key]
+            service = self.fmt.service(rate.service)
             if "billed" in data and data.get("unit") in ("s", "KB"):
                 text = label("ex_usage", self.lang).format(
                     service=service, amount=self.quantity(amount, data["unit"]), where=place,

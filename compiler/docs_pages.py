@@ -108,7 +108,7 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
         entry = {"name": pl.name, "localized": fmt.text(pl.names, "") if pl.names else "",
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
                  "on_network": fmt.t("on_network", network=pl.network) if pl.network else "",
-                 "intervals": [(fmt.t("svc_" + s), i.notation, cite(i.span)) for s, i in pl.intervals],
+                 "intervals": [(fmt.service(s), i.notation, cite(i.span)) for s, i in pl.intervals],
                  "examples": ex.usage(pl)}
         if pl.kind == "zones":
             services = list(dict.fromkeys(r.service for r in pl.rates))
@@ -119,18 +119,23 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                 first = next(r for r in pl.rates if r.zone == zn)
                 rows.append([zn] + [_rate_cell(rates[s], fmt) if s in rates else "—" for s in services]
                             + [_code(cite(first.span))])
-            entry["header"] = [fmt.t("zone")] + [fmt.t("svc_" + s) for s in services] + [fmt.t("source")]
+            entry["header"] = [fmt.t("zone")] + [fmt.service(s) for s in services] + [fmt.t("source")]
             entry["rows"] = rows
         else:
             entry["header"] = [fmt.t("service"), fmt.t("destination"), fmt.t("price"),
                                fmt.t("interval"), fmt.t("source")]
-            entry["rows"] = [[fmt.t("svc_" + r.service), fmt.destination(r.destination),
+            entry["rows"] = [[fmt.service(r.service), fmt.destination(r.destination),
                               _rate_cell(r, fmt),
                               (r.interval.notation if r.interval else ""),
                               _code(cite(r.span))] for r in pl.rates]
         lists.append(entry)
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "membership": membership,
-            "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
+    services = [{"name": svc.name, "localized": fmt.text(svc.names, "") if svc.names else "",
+                 "unit": fmt.t("unit_" + svc.unit),
+                 "numbers": "" if not svc.numbers else fmt.t("class_numbers") + " " + _join(svc.numbers)
+                 + (f"; {fmt.t('class_except')} {_join(svc.not_numbers)}" if svc.not_numbers else ""),
+                 "source": cite(svc.span), "notes": fmt.notes(svc.notes)} for svc in tariff.services]
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
+            "membership": membership, "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
@@ -179,7 +184,7 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                      p.bill_name or "—", _code(cite(p.span))])
         free = []
         for f in p.free:
-            text = fmt.t("svc_" + f.service)
+            text = fmt.service(f.service)
             if f.destination:
                 text += f" {fmt.t('to')} {fmt.destination(f.destination)}"
             if f.service == "data" and p.full_speed_kb is not None:
@@ -189,7 +194,7 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
         details.append({
             "name": p.name, "localized": fmt.text(p.names, "") if p.names else "",
             "family": p.family or "", "for": fmt.eligibility(p.eligibility), "free": free,
-            "rates": [f"{fmt.t('svc_' + r.service)}: {_rate_cell(r, fmt)}" for r in p.rates],
+            "rates": [f"{fmt.service(r.service)}: {_rate_cell(r, fmt)}" for r in p.rates],
             "exclusive": fmt.t("exclusive", group=p.exclusive) if p.exclusive else "",
             "source": cite(p.span), "notes": fmt.notes(p.notes)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),

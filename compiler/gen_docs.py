@@ -31,7 +31,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
-from compiler.docs_labels import LANGUAGE_NAMES, label
+from compiler.docs_labels import LABELS, LANGUAGE_NAMES, label
 from compiler.lower import cite
 from compiler.model import Tariff
 
@@ -225,6 +225,14 @@ class Format:
                  for s in e.segments]
         return Markup(", ".join(names + [str(md(p)) for p in e.plans]))
 
+    def service(self, name: str) -> str:
+        """A service's name on the page: the label of a built-in one, else the declared
+        service's name in this language (or as written)."""
+        if "svc_" + name in LABELS:
+            return self.t("svc_" + name)
+        svc = next((x for x in self.tariff.services if x.name == name), None)
+        return self.text(svc.names, name) if svc is not None and svc.names else name
+
     def destination(self, d) -> str:
         if d is None or d.kind == "any":
             return self.t("dest_any")
@@ -232,6 +240,8 @@ class Format:
             return self.t("dest_other")
         if d.kind == "networks":
             return self.t("dest_networks", names=", ".join(d.names))
+        if d.kind == "numbers":
+            return self.t("dest_numbers", names=", ".join(d.names))
         return self.t("dest_countries", names=", ".join(self.country(c) for c in d.names))
 
     def where_label(self, where) -> str:

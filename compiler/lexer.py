@@ -13,9 +13,13 @@ uses it once the project is installed.
 
 from __future__ import annotations
 
+import re
+
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String,
                             Text, Whitespace)
+
+from compiler.check.units import UNIT_WORDS, currencies
 
 # The words that start statements and blocks, and the fixed words inside them
 # (docs/language/*.md).
@@ -34,8 +38,10 @@ KEYWORDS = (
     "transfer", "until", "up", "valid", "variant", "vat", "web", "when", "where", "window",
     "with", "zone",
 )
-UNITS = ("min", "sms", "mms", "call", "use", "month", "MB", "KB", "kB", "GB", "kbps", "s",
-         "hours", "hour", "days", "day")
+# The unit words are the checker's (compiler/check/units.py): the fixed ones and every ISO
+# 4217 code; an operator's declared names (`minor p`) are not known to a lexer.
+UNITS = tuple(sorted(UNIT_WORDS | currencies(), key=lambda w: (-len(w), w)))
+_UNIT = "|".join(re.escape(u) for u in UNITS)
 
 
 # The token set, in the order the rules are tried: (regex, token type) or (regex, one token
@@ -54,8 +60,11 @@ RULES: tuple[tuple[str, object], ...] = (
     (r"\d{1,2}:\d{2}\b", Number.Other),  # times of day
     # charging intervals: 60/60, 30+1, 1+1 kB, 5 KB + 100 KB
     (r"\d+(?:[ \t]*[kK]B)?[ \t]*[/+][ \t]*\d+(?:[ \t]*[kK]B)?", Number.Integer),
-    # prices and quantities: 119,90 RSD/min, 6 RSD/5 KB, 100 MB, 30 %
-    (r"(\d[\d.,]*)([ \t]*)([A-Z]{3}(?:/(?:\d+[ \t]*)?\w+)?)\b", (Number, Whitespace, Keyword.Type)),
+    # prices and quantities: 119,90 RSD/min, 6 RSD/5 KB, 100 MB, 30 %: a number and a unit
+    # word, or `word/[N ]word`
+    (r"(\d[\d.,]*)([ \t]*)([^\W\d]\w*/(?:\d+[ \t]*)?[^\W\d]\w*)", (Number, Whitespace, Keyword.Type)),
+    (rf"(\d[\d.,]*)([ \t]*)({_UNIT})(?![\w-])", (Number, Whitespace, Keyword.Type)),
+    (r"[^\W\d]\w*/(?:\d+[ \t]*)?[^\W\d]\w*", Keyword.Type),  # a unit row cell: RSD/min
     (r"(\d[\d.,]*)([ \t]*)(%)", (Number, Whitespace, Keyword.Type)),
     (r"\d[\d.,]*", Number),
     (r"\|", Punctuation),  # table pipes
@@ -63,7 +72,7 @@ RULES: tuple[tuple[str, object], ...] = (
     (r"[{}]", Punctuation),
     (r"[<>=]=?|\.\.", Operator),
     (words(KEYWORDS, prefix=r"(?<![\w-])", suffix=r"(?![\w-])").get(), Keyword),
-    (words(UNITS, prefix=r"(?<![\w-])", suffix=r"(?![\w-])").get(), Keyword.Type),
+    (words(tuple(sorted(UNIT_WORDS)), prefix=r"(?<![\w-])", suffix=r"(?![\w-])").get(), Keyword.Type),
     (r"[A-Z]{2}(?![\w-])", Name.Constant),  # ISO country codes
     (r"[A-Za-z_][\w-]*", Name),
     (r"[,:]", Punctuation),

@@ -84,6 +84,8 @@ class Facts:
             return out
         if dest.kind == "countries":
             return ["+" + COUNTRY_CODES[c] + "20123456" for c in dest.names if c in COUNTRY_CODES]
+        if dest.kind == "numbers":  # a number under each prefix (the longest one wins)
+            return [p + "1234567" for p in dest.names]
         return [FAR_PARTY, "+12025550123"]
 
     def plan_of(self, segment: str) -> str | None:
@@ -132,7 +134,8 @@ def rating_zones(t: Tariff, f: Facts) -> list[Vector]:
         v = Vector(t, f"{pl.name} refusals", "not enough credit; negative amounts; no zone",
                    f.when(2026, 7, 2, 10))
         me = v.sub(f.msisdn(), "prepaid", balance="1.00")
-        post = v.sub(f.msisdn(), "postpaid", plan=f.plan_of("postpaid"))
+        post = v.sub(f.msisdn(), "postpaid" if "postpaid" in f.segments else f.segments[0],
+                     plan=f.plan_of("postpaid"))
         first = next(iter(dict.fromkeys(r.zone for r in pl.rates)))
         where = f.place_of_zone(first)
         v.usage(me, "outgoing call", 600, where.items(), FAR_PARTY)
@@ -152,6 +155,7 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
         if pl.kind not in ("network", "home"):
             continue
         where = f.place_of_network(pl.network) if pl.kind == "network" else {}
+        declared = {svc.name: svc.unit for svc in t.services}
         services = dict.fromkeys(r.service for r in pl.rates if r.service != "connection fee")
         services.update(dict.fromkeys(s for s, _ in pl.intervals))
         for service in services:
@@ -160,7 +164,7 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
             for r in rows:
                 parties += f.parties(r.destination)
             parties = list(dict.fromkeys(parties or [FAR_PARTY]))
-            if service in ("data", "mms"):
+            if service in ("data", "mms") or declared.get(service) == "data":
                 parties = [None]
             iv = pl.interval(service)
             amounts = with_sample([0] + (edges(iv.first, iv.next) if iv else [1, 2]), service)
@@ -174,6 +178,8 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
                 for a in amounts:
                     v.usage(me, service, a, where.items(), party)
                 out.append(v)
+        if pl.kind == "home":
+            out += traffic_classes(t, f, pl)
         if pl.kind == "network":
             n = f.networks[pl.network]
             v = Vector(t, f"{pl.name} shown names", "every name and MCC-MNC a phone may show",
@@ -185,6 +191,28 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
                 place = {"country": n.country, "network": other}
                 v.usage(me, "outgoing call", 61, place.items(), FAR_PARTY)
             out.append(v)
+    return out
+
+
+def traffic_classes(t: Tariff, f: Facts, pl) -> list[Vector]:
+    """At home, each declared class by number: a call (or SMS) of its base service to a
+    number under each of its prefixes, and under each `not numbers` prefix, at the edges of
+    the class's interval (the longest prefix of all classes decides)."""
+    out = []
+    for svc in t.services:
+        if svc.base is None:
+            continue
+        iv = pl.interval(svc.name)
+        amounts = [1, 2] if svc.base == "sms" else \
+            with_sample([0] + (edges(iv.first, iv.next) if iv else [1, 2]), svc.base)
+        v = Vector(t, f"{pl.name} class {svc.name}",
+                   f"{pl.name}: {svc.base} to numbers of {svc.name} (and to its exceptions)",
+                   f.when(2026, 7, 3, 11))
+        me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+        for prefix in (*svc.numbers, *svc.not_numbers):
+            for a in amounts:
+                v.usage(me, svc.base, a, (), prefix + "234567")
+        out.append(v)
     return out
 
 

@@ -45,7 +45,8 @@ class Vector:
         self.now = start
 
     def sub(self, msisdn: str, segment: str, **extra) -> str:
-        self.subscribers.append({"msisdn": msisdn, "segment": segment, **extra})
+        self.subscribers.append({"msisdn": msisdn, "segment": segment,
+                                 **{k: v for k, v in extra.items() if v is not None}})
         return msisdn
 
     def at(self, when: datetime | None = None, step: int = 60) -> str:
@@ -61,7 +62,9 @@ class Vector:
         self.events.append(ev)
 
     def usage(self, msisdn, service, amount, where=(), party=None, **kw):
-        unit = {"sms": "count", "mms": "kb", "data": "kb"}.get(service, "seconds")
+        declared = {svc.name: svc.unit for svc in self.tariff.services}
+        unit = {"sms": "count", "mms": "kb", "data": "kb"}.get(service) or \
+            {"data": "kb", "count": "count"}.get(declared.get(service, ""), "seconds")
         body = {"msisdn": msisdn, "service": service, unit: amount}
         if party:
             body["party"] = party

@@ -94,8 +94,7 @@ class _AstBuilder(Transformer):
         text = str(c[0])
         sep = "/" if c[0].type == "RATIO" else "+"
         first, nxt = text.split(sep)
-        unit = str(c[1]) if len(c) > 1 else None
-        return Pair(first, sep, nxt, unit, self._span(c[0], c[-1]))
+        return Pair(first, sep, nxt, None, self._span(c[0], c[0]))
 
 
 _builder = _AstBuilder()
@@ -211,7 +210,7 @@ def _unclosed_brace(text: str) -> tuple[int, int] | None:
 _TOKEN_NAMES = {
     "_NL": "end of line", "$END": "end of file", "LBRACE": "`{`", "RBRACE": "`}`",
     "PIPE": "`|`", "WORD": "a keyword or name", "STRING": "a quoted text",
-    "NUMBER": "a number", "UNIT": "a unit", "SEPROW": "a separator row",
+    "NUMBER": "a number", "PERCENT": "`%`", "SEPROW": "a separator row",
 }
 
 

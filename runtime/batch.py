@@ -211,7 +211,8 @@ class Batch:
 
     def _spot(self, country, network, service):
         spot = _SLOW
-        if service in _SERVICES and (country is not None or network is not None):
+        if service in _SERVICES and (country is not None or network is not None) \
+                and country != self.rating.home_country:  # the operator's country is home
             try:
                 place = self.rating.place(Where(country, network))
                 rate = None if place.network_list is not None else \

@@ -51,7 +51,6 @@ _with_full_speed = builder(ActivePass, ("full_speed_kb",))  # the hot path of fr
 
 # Allowance unit -> (field of runtime.state.Allowance, units of that field per unit).
 FIELDS = {"min": ("seconds", 60), "sms": ("sms", 1), "KB": ("kb", 1)}
-_UNITS = {"sms": "sms", "mms": "KB", "data": "KB"}  # else seconds
 PER_UNITS = {"sms": 1, "mms": 1, "KB": 1, "MB": 1024, "min": 60, "s": 1}
 
 
@@ -257,7 +256,7 @@ class Passes:
     def _free(self, sub, ev, i, p, d, free, explain):
         facts = {"pass": d.name}
         passes = sub.passes
-        text = f"{ev.amount} {_UNITS.get(ev.service, 's')} free" if explain else ""
+        text = f"{ev.amount} {self.engine.rating.units.get(ev.service, 's')} free" if explain else ""
         if ev.service == "data" and d.full_speed_kb is not None:
             left = p.full_speed_kb or 0
             fast = min(left, ev.amount)

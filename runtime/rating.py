@@ -58,9 +58,9 @@ ZERO = Decimal(0)
 OUTGOING = ("outgoing call", "callback call", "video call")
 UNITS = {"outgoing call": "s", "callback call": "s", "incoming call": "s", "video call": "s",
          "sms": "sms", "mms": "KB", "data": "KB"}
-SPECIFICITY = ("networks", "countries", "other countries", "any")
+SPECIFICITY = ("numbers", "networks", "countries", "other countries", "any")
 # A price's `per` -> how many units of the event's quantity it is for (None: flat per event).
-PER_UNITS = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1, "call": None, "mms": None}
+PER_UNITS = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1, "use": 1, "call": None, "mms": None}
 _SERVICES = frozenset(SERVICES)
 _MISSING = object()
 _EXACT = Context(prec=28, traps=[Inexact])  # a division that must not round
@@ -165,6 +165,7 @@ class Rating:
         self.currency = engine.currency
         op = engine.tables["operator"]
         self.country_code = COUNTRY_CODES.get(op.get("country", ""), "")
+        self.home_country = op.get("country") or None
         rounding = op.get("rounding")
         self.quantum = None if rounding is None else rounding["quantum"]
         self.mode = None if rounding is None else rounding["mode"]
@@ -173,6 +174,7 @@ class Rating:
         self.rounding_mode = ROUND_HALF_UP if self.mode == "half-up" else ROUND_CEILING
         self.home_hooks: list[HomeHook] = []
         t = engine.tables["rating"]
+        self._index_services(t.get("services", {}))
         self._index_places(t["zones"], t["networks"])
         lists = t["price_lists"]
         self.zone_rates = self._zone_rates(next((p for p in lists if p["kind"] == "zones"), None))
@@ -213,9 +215,37 @@ class Rating:
         self.prefixes = sorted(prefixes, key=lambda p: -len(p[0]))
         self.not_numbers = {n["name"]: n["not_numbers"] for n in networks}
         # Prefixes and calling codes (3 digits at most) look at no more digits than this.
-        self.prefix_len = max([3] + [len(p.lstrip("+")) for n in networks for kind in
+        self.prefix_len = max([3, self.prefix_len] + [len(p.lstrip("+")) for n in networks for kind in
                                      ("numbers", "not_numbers", "illustrative_numbers")
                                      for p in n[kind]])
+
+    def _index_services(self, declared: dict) -> None:
+        """The services of this operator (built-in and declared) with their amount units, and
+        the traffic classes by number: base service -> ((prefix, class, not_numbers), ...),
+        longest prefix first."""
+        self.units = {**UNITS, **{name: s["unit"] for name, s in declared.items()}}
+        self.services = frozenset(self.units)
+        classes: dict[str, list] = {}
+        for name, s in declared.items():
+            if s["base"] is not None:
+                excluded = tuple(p.lstrip("+") for p in s["not_numbers"])
+                for p in s["numbers"]:
+                    classes.setdefault(s["base"], []).append((p.lstrip("+"), name, excluded))
+        self.classes = {base: tuple(sorted(c, key=lambda x: -len(x[0]))) for base, c in classes.items()}
+        self.prefix_len = max([0] + [len(p.lstrip("+")) for s in declared.values()
+                                     for p in (*s["numbers"], *s["not_numbers"])])
+
+    def class_of(self, service: str, party: str | None) -> str | None:
+        """The declared traffic class of `service` to the normalised number `party`: the
+        class with the longest prefix it starts with, unless a `not numbers` prefix of that
+        class excludes it (None: no class)."""
+        classes = self.classes.get(service)
+        if not classes or party is None:
+            return None
+        for prefix, name, excluded in classes:
+            if party.startswith(prefix):
+                return None if matches_prefix(party, excluded) else name
+        return None
 
     def place(self, where) -> Place:
         """The place of a roaming event (zone, network, price list); `UnknownZone` if none.
@@ -286,13 +316,13 @@ class Rating:
                                        source=row["source"])
         per, label = _per(price, service)
         if per is None:  # flat per event
-            return Rate(1, 1, None, None, 1, label, UNITS[service], None, flat + price["amount"],
+            return Rate(1, 1, None, None, 1, label, self.units[service], None, flat + price["amount"],
                         "per event",
                         rule, row["source"], category)
-        first, next_, _, notation = interval or (1, 1, UNITS[service], "1/1")
+        first, next_, _, notation = interval or (1, 1, self.units[service], "1/1")
         amount = price["amount"]
         return Rate(first, next_, None if first_price is None else first_price["amount"],
-                    amount, per, label, UNITS[service], _exact_block(amount, next_, per), flat,
+                    amount, per, label, self.units[service], _exact_block(amount, next_, per), flat,
                     notation,
                     rule, row["source"], category)
 
@@ -319,6 +349,7 @@ class Rating:
             by_service.setdefault(row["service"], {}).setdefault((kind, names), []).append(row)
         return {"name": table["name"], "network": table["network"], "kind": table["kind"],
                 "intervals": table["intervals"], "source": table["source"],
+                "by_number": any(row["to"][0] == "numbers" for row in table["rates"]),
                 "services": {s: tuple(sorted(((k, frozenset(n), rows) for (k, n), rows in g.items()),
                                              key=lambda g: SPECIFICITY.index(g[0])))
                              for s, g in by_service.items()}}
@@ -329,7 +360,8 @@ class Rating:
         list (None: the list has no row for it). Memoised by all that decides it: the list,
         the service, the place, the party's network and country (errors are not kept)."""
         key = (lst["kind"], lst["name"], service, zone, party is None, party_net,
-               None if party is None else self.party(party)[2])
+               None if party is None else self.party(party)[2],
+               party[:self.prefix_len] if lst["by_number"] and party is not None else None)
         found = self.list_rates.get(key, _MISSING)
         if found is _MISSING:
             found = self._list_rate_of(lst, service, zone, party, party_net)
@@ -370,7 +402,7 @@ class Rating:
             for row in (fee[2] if fee else ()):
                 flat += row["price"]["amount"]
         if metered is None:
-            return Rate(1, 1, None, None, 1, "call", UNITS[service], None, flat, "per event",
+            return Rate(1, 1, None, None, 1, "call", self.units[service], None, flat, "per event",
                         label, group[2][0]["source"], category)
         return metered._replace(flat=metered.flat + flat)
 
@@ -416,8 +448,8 @@ class Rating:
         if sub is None:
             sub = world.subscriber(normalise(ev.msisdn, self.country_code))
         service, qty = ev.service, ev.amount
-        if service not in _SERVICES:
-            raise InvalidEvent(f"unknown service `{service}`; one of: {', '.join(SERVICES)}",
+        if service not in self.services:
+            raise InvalidEvent(f"unknown service `{service}`; one of: {', '.join(self.units)}",
                                service=service)
         if type(qty) is not int or qty < 0:
             raise InvalidEvent(f"a usage amount is a whole number >= 0, not {qty!r}", amount=qty)
@@ -428,8 +460,8 @@ class Rating:
         if party is not None:
             party = self.normal(party)
         where = ev.where
-        if where.country is None and where.network is None:
-            return self._home(world, sub, ev, party, explain)
+        if (where.country is None and where.network is None) or where.country == self.home_country:
+            return self._home(world, sub, ev, party, explain)  # at home: in the operator's country
         place = self.place(where)
         party_net = None
         if party is not None and (place.network_list is not None or sub.passes):
@@ -459,6 +491,10 @@ class Rating:
                 return done
         if self.home is None:
             raise NotAvailable("home usage is not priced by the seeds", service=ev.service)
+        if self.classes:
+            cls = self.class_of(ev.service, party)
+            if cls is not None and cls in self.home["services"]:
+                ev = replace(ev, service=cls)  # rated, reported and billed as its class
         rate = self._list_rate(self.home, ev.service, None, party, self.network_of(party)[0])
         if rate is None:
             interval = self.home["intervals"].get(ev.service)
@@ -575,9 +611,21 @@ def _key(name: str) -> str:
 
 def _match(groups, service: str, party: str | None, party_net: str | None, lst: dict,
            required: bool = True):
-    """The first destination group (most specific first) that the other party falls in."""
+    """The first destination group (most specific first) that the other party falls in;
+    among `numbers` groups, the one with the longest prefix of the party's number."""
     country = _country(party)
     named = {c for kind, names, _ in groups if kind == "countries" for c in names}
+    if party is not None and groups[0][0] == "numbers":
+        best, best_len = None, -1
+        for group in groups:
+            if group[0] != "numbers":
+                break
+            for prefix in group[1]:
+                digits = prefix.lstrip("+")
+                if len(digits) > best_len and party.startswith(digits):
+                    best, best_len = group, len(digits)
+        if best is not None:
+            return best
     for group in groups:
         kind, names = group[0], group[1]
         if kind == "any" or (kind == "networks" and party_net in names) or \

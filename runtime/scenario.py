@@ -414,9 +414,13 @@ def _event(c: _Checker, kind: str, body, path: str) -> bool:
                 "network", "language", "reason"):
         if key in body:
             c.text(body[key], f"{path}.{key}", empty=(key == "text" and kind == "sms"))
-    if kind == "usage" and c.choice(body.get("service"), f"{path}.service", SERVICES):
-        unit = UNIT_OF[body["service"]]
+    service = body.get("service")
+    if kind == "usage" and (c.text(service, f"{path}.service") if service not in SERVICES
+                            else service) is not None:
+        # A built-in service takes its own amount key; a service the operator declares
+        # takes one of them (the runtime rejects a service the tariff does not have).
         given = [k for k in ("seconds", "kb", "count") if k in body]
+        unit = UNIT_OF.get(service) or (given[0] if len(given) == 1 else "seconds, kb or count")
         if given != [unit]:
             c.fail(path, f"a `{body['service']}` event takes `{unit}`"
                          + (f", not {', '.join(f'`{g}`' for g in given)}" if given else ""))
@@ -602,7 +606,8 @@ class _Binder:
         msisdn = self.number(f["msisdn"]) if "msisdn" in f else None
         where = Where(f.get("country"), f.get("network"))
         if step.kind == "usage":
-            return Usage(msisdn, at, f["service"], f[UNIT_OF[f["service"]]], where, f.get("party"))
+            amount = next(f[k] for k in (UNIT_OF.get(f["service"]), "seconds", "kb", "count") if k in f)
+            return Usage(msisdn, at, f["service"], amount, where, f.get("party"))
         if step.kind == "dial":
             return Dial(msisdn, at, f["text"], where, f.get("answer"))
         if step.kind == "sms":
@@ -616,6 +621,21 @@ class _Binder:
         return {"tick": Tick, "month_end": MonthEnd}[step.kind](at, msisdn)
 
 
+def _check_services(scenario: Scenario, engine) -> None:
+    """The usage events name services of this operator (the built-in ones and those its
+    tariff declares): else `ScenarioError`, as for any malformed field."""
+    known = getattr(getattr(engine, "rating", None), "units", None)
+    if known is None:
+        return
+    problems = [(f"events[{step.index}].usage.service",
+                 f"`{step.fields['service']}` is not one of {', '.join(known)}"
+                 f"{_suggest(step.fields['service'], known)}")
+                for step in scenario.events
+                if step.kind == "usage" and step.fields["service"] not in known]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def play(scenario: Scenario, module=None, explain: bool = False):
     """Play the scenario's events in order, yielding `(step, msisdn, result, world)` for each:
     its `Result` (expectations not checked) and the world after it (an event that raised
@@ -625,6 +645,7 @@ def play(scenario: Scenario, module=None, explain: bool = False):
     engine = engine_of(scenario.operator, module)
     binder = _Binder(engine)
     world = binder.world(scenario)
+    _check_services(scenario, engine)
     for step in scenario.events:
         msisdn = None
         try:

@@ -34,7 +34,7 @@ from compiler.model import Tariff
 Handler = tuple[Callable[[Block, Context], None] | None, Callable[[Block, Context], None]]
 
 
-MODULES = ("operator", "commands", "rating", "passes", "family", "bill", "balance")
+MODULES = ("operator", "commands", "services", "rating", "passes", "family", "bill", "balance")
 
 
 def _load() -> tuple[dict[str, Handler], list[Callable[[Context], None]]]:

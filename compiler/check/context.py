@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from dsl.ast import Block, Span, Stmt, Table
 from dsl.diagnostics import Diagnostic, DiagnosticError, Sink, did_you_mean
+from compiler.check import units
 
 # Name kinds, as shown in messages.
 SEGMENT = "segment"
@@ -37,6 +38,10 @@ class Context:
         self.decimal = "."
         self.currency: str | None = None
         self.languages: tuple[str, ...] = ()
+        # The unit words (compiler/check/units.py), with the operator's declared money names
+        # once its `currency` line is read.
+        self.units = units.DEFAULT
+        self.unit_words = units.default_words()
         self.names: dict[str, dict[str, Span]] = defaultdict(dict)
         self.out: dict[str, list] = defaultdict(list)
         self.later: list[Callable[[], None]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 import pycountry
@@ -10,7 +11,9 @@ import pycountry
 from dsl import ast
 from dsl.ast import Block
 from dsl.diagnostics import did_you_mean
+from compiler.check import units
 from compiler.check.context import PLAN, SEGMENT, Context, walk
+from compiler.check.units import currencies, is_currency
 from compiler.check.reader import Args, money_of
 from compiler.model.common import Texts
 from compiler.model.operator import Operator, Rounding, Segment
@@ -74,14 +77,40 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
         ctx.decimal = f["decimal"]
 
     def currency(s):
+        """`currency GBP`, `currency RSD local din`, `currency GBP minor p`."""
         a = Args(ctx, s.args, s.keyword.span)
         atom = a.take("a currency code such as RSD")
-        if pycountry.currencies.get(alpha_3=atom.text) is None:
+        if not is_currency(atom.text):
             raise ctx.fail("T0120", f"`{atom.text}` is not an ISO 4217 currency", atom.span,
-                           help="write the three-letter code, e.g. RSD or AZN")
+                           help=did_you_mean(atom.text.upper(), currencies(), "currencies")
+                           or "write the three-letter code, e.g. RSD or AZN")
+        code = atom.text
+        money: dict[str, units.Money] = {}
+        while a.peek_word() in ("local", "minor"):
+            kind = a.word("local", "minor", what="`local` or `minor`")
+            while True:
+                w = a.take(f"a {kind} name of {code}, e.g. `{'din' if kind == 'local' else 'p'}`")
+                if w.kind != ast.WORD:
+                    raise a.unexpected(w, f"a {kind} name of {code}")
+                taken = units.KINDS.get(w.text) or ("a currency code" if is_currency(w.text) else None) \
+                    or ("already declared" if w.text in money else None)
+                if taken:
+                    raise ctx.fail("T0803", f"`{w.text}` cannot name money", w.span,
+                                   f"`{w.text}` is {taken if ' ' in taken else 'a ' + taken + ' unit'}",
+                                   help=f"choose another {kind} name, or leave it out")
+                factor = Decimal(1) if kind == "local" else units.minor_unit(code)
+                if kind == "minor" and factor == 1:
+                    raise ctx.fail("T0803", f"{code} has no minor unit", w.span,
+                                   f"ISO 4217 gives {code} no decimals", help="leave out `minor ...`")
+                money[w.text] = units.Money(code, factor)
+                if not a.comma():
+                    break
         a.end()
-        f["currency"] = atom.text
-        ctx.currency = atom.text
+        f["currency"] = code
+        f["money_names"] = tuple((w, m.factor) for w, m in money.items())
+        ctx.currency = code
+        ctx.units = units.Table(money)
+        ctx.unit_words = ctx.units.words()
 
     def timezone(s):
         a = Args(ctx, s.args, s.keyword.span)
@@ -101,7 +130,7 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
     def rounding(s):
         a = Args(ctx, s.args, s.keyword.span)
         mode = a.word("half-up", "up", what="a rounding mode (`half-up` or `up`)")
-        q = a.quantity_atom("a step such as `0,01 RSD`")
+        q = a.quantity_atom("a step such as `0,01 RSD`", ("money",))
         price = money_of(ctx, q, None)
         if price.amount <= 0:
             raise ctx.fail("T0207", "the rounding step must be greater than zero", q.span)
@@ -125,7 +154,7 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
         return None
     return Operator(ident, f["name"], f["country"], f["currency"], f["timezone"], f["languages"],
                     f.get("decimal", "."), f["vat"], f["rounding"], Texts(tuple(f["about"])),
-                    tuple(f["notes"]), block.span)
+                    tuple(f["notes"]), block.span, f.get("money_names", ()))
 
 
 def declare_segment(block: Block, ctx: Context) -> None:

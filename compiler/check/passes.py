@@ -15,6 +15,7 @@ from __future__ import annotations
 from dsl import ast
 from dsl.ast import Block, Row, Span, Table
 from dsl.diagnostics import DiagnosticError, did_you_mean
+from compiler.check import services
 from compiler.check.context import (BILL_NAME, CODE, NETWORK, PASS, SERVICE_NUMBER, SMS_KEYWORD, ZONE,
                                     Context, walk)
 from compiler.check.rating import read_destination, read_service
@@ -294,7 +295,7 @@ class _Fields:
     def rate(self, s) -> None:
         a = Args(self.ctx, (s.keyword,) + s.args, s.keyword.span)
         service, _ = read_service(self.ctx, a)
-        price = a.money(per=SERVICES[service])
+        price = a.money(per=services.per_units(self.ctx, service))
         a.end()
         self.rates.append(Rate(service, None, None, price, None, None, None, s.span))
 

@@ -12,16 +12,18 @@ import re
 from dsl import ast
 from dsl.ast import Block, Cell, Row, Span, Table
 from dsl.diagnostics import DiagnosticError, did_you_mean
+from compiler.check import services
 from compiler.check.context import NETWORK, PRICE_LIST, ZONE, Context, article, walk
 from compiler.check.operator import country_code
-from compiler.check.reader import CURRENCY_ALIASES, DATA_UNITS, Args, parse_number
+from compiler.check.reader import Args, parse_number
+from compiler.check.units import DATA_UNITS, PER_UNITS, looks_like_currency
 from compiler.model.common import Interval, Price, Texts
 from compiler.model.rating import (INTERVAL_DIMENSION, METERED, SERVICES, Destination, Network,
                                    PriceList, Rate, Zone)
 
 _PERUNIT = re.compile(r"(\S+)/(?:(\d+)\s*)?(\S+)")
 _MCCMNC = re.compile(r"\d{3} \d{2,3}")
-_PER_CANON = {"kB": "KB", "SMS": "sms", "MMS": "mms", "message": "sms"}
+_PER_CANON = PER_UNITS
 
 
 def _members(ctx: Context) -> dict:
@@ -33,8 +35,14 @@ def _members(ctx: Context) -> dict:
 # -- shared readers (the passes module uses them too) -----------------------------------------
 
 def read_service(ctx: Context, args: Args) -> tuple[str, Span]:
-    """`outgoing call`, `sms`, `connection fee`...: one of SERVICES (T0402 otherwise)."""
+    """`outgoing call`, `sms`, `connection fee`..., or a service the operator declares
+    (`"Fixed"`, `voicemail`): T0402 otherwise."""
     a = args.take("a service such as `outgoing call`")
+    found = services.resolve_name(ctx, args.atoms, args.i - 1)
+    if found is not None:
+        name, used = found
+        args.i += used - 1
+        return name, a.span.to(args.atoms[args.i - 1].span)
     if a.kind != ast.WORD:
         raise args.unexpected(a, "a service such as `outgoing call`")
     nxt = args.peek_word()
@@ -46,17 +54,27 @@ def read_service(ctx: Context, args: Args) -> tuple[str, Span]:
     name, span = a.text, a.span
     if nxt and nxt not in ("to", "first", "next", "full"):
         name, span = f"{a.text} {nxt}", a.span.to(args.peek().span)
-    raise ctx.fail("T0402", f"unknown service `{name}`", span, "not a service tariffc rates",
-                   help=did_you_mean(name, SERVICES, "services"))
+    raise services.unknown(ctx, name, span)
 
 
 def read_destination(ctx: Context, args: Args) -> Destination:
-    """`networks "A", "B"`, `countries RS, ME`, `other countries` or `any`."""
+    """`networks "A", "B"`, `countries RS, ME`, `numbers +381800`, `other countries` or `any`."""
     start = args.peek()
-    kind = args.word("networks", "network", "countries", "country", "other", "any",
-                     what="a destination (`networks`, `countries`, `other countries` or `any`)")
+    kind = args.word("networks", "network", "countries", "country", "other", "any", "numbers",
+                     what="a destination (`networks`, `countries`, `other countries`, `numbers` or `any`)")
     names: list[str] = []
-    if kind in ("networks", "network"):
+    if kind == "numbers":  # `numbers +381800, +381900`: by the longest prefix of the party
+        while True:
+            atom = args.take("a number prefix such as +381800")
+            if atom.kind != ast.PHONE:
+                raise ctx.fail("T0409", f"`{atom.text}` is not a number prefix", atom.span,
+                               "prefixes start with `+` and the country code",
+                               help=f"write `+{atom.text.lstrip('0')}`" if atom.text.isdigit()
+                               else "write it as `+381800`")
+            names.append(atom.text)
+            if not args.comma():
+                break
+    elif kind in ("networks", "network"):
         kind = "networks"
         for name, span in args.names("a network name"):
             ctx.resolve(NETWORK, name, span)
@@ -78,11 +96,11 @@ def _interval_stmt(ctx: Context, s, intervals: dict[str, Interval], spans: dict[
     """`interval outgoing call 60/60`, `interval data 5 KB + 100 KB`."""
     a = Args(ctx, s.args, s.keyword.span)
     service, span = read_service(ctx, a)
-    if service not in INTERVAL_DIMENSION:
+    if services.dimension(ctx, service) is None:
         raise ctx.fail("T0411", f"`{service}` has no charging interval", span,
                        "charged per event, not by time or volume",
                        help="remove this line; intervals apply to calls, mms and data")
-    interval = a.interval(INTERVAL_DIMENSION[service])
+    interval = a.interval(services.dimension(ctx, service))
     a.end()
     if service in intervals:
         raise ctx.fail("T0105", f"the interval of `{service}` is given twice", span, "given again here",
@@ -106,7 +124,7 @@ def _missing_interval(ctx: Context, service: str, span: Span, per: str, reported
     if service in reported:
         return
     reported.add(service)
-    example = "5 KB + 100 KB" if INTERVAL_DIMENSION[service] == "data" else "60/60"
+    example = "5 KB + 100 KB" if services.dimension(ctx, service) == "data" else "60/60"
     ctx.error("T0407", f"`{service}` is priced per {per} but this price list has no interval for it",
               span, "no charging interval", help=f"add `interval {service} {example}` to the block")
 
@@ -345,15 +363,23 @@ def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str
     if m is None:
         raise ctx.fail("T0405", f"the unit of `{service}` is missing or malformed", cell.span,
                        "expected a unit such as RSD/min", help=f"write `{ctx.currency or 'RSD'}/"
-                       f"{SERVICES[service][0] if size is None else f'{size} KB'}`")
-    currency, per_number, per = CURRENCY_ALIASES.get(m[1], m[1]), int(m[2] or 1), _PER_CANON.get(m[3], m[3])
+                       f"{services.per_units(ctx, service)[0] if size is None else f'{size} KB'}`")
+    money = ctx.units.money_of(m[1])
+    if money is None or money.factor != 1:
+        if looks_like_currency(m[1]) and money is None:
+            raise ctx.fail("T0802", f"`{m[1]}` is not an ISO 4217 currency code", atom.span,
+                           "unknown currency", help=did_you_mean(m[1], [ctx.currency] if ctx.currency else [], "currencies")
+                           or f"write `{ctx.currency or 'EUR'}/{m[3]}`")
+        raise ctx.fail("T0405", f"the unit of `{service}` is missing or malformed", atom.span,
+                       f"`{m[1]}` is not a currency", help=f"write `{ctx.currency or 'RSD'}/{m[3]}`")
+    currency, per_number, per = money.currency, int(m[2] or 1), _PER_CANON.get(m[3], m[3])
     if ctx.currency and currency != ctx.currency:
         raise ctx.fail("T0212", f"price in {currency}, but this operator's currency is {ctx.currency}",
                        atom.span, f"{currency} is not {ctx.currency}",
                        help=f"write `{ctx.currency}/{m[2] + ' ' if m[2] else ''}{m[3]}`")
-    if per not in SERVICES[service]:
+    if per not in services.per_units(ctx, service):
         raise ctx.fail("T0405", f"`{service}` cannot be priced per {per}", atom.span, "wrong unit",
-                       help=f"write `{currency}/" + f"` or `{currency}/".join(SERVICES[service]) + "`")
+                       help=f"write `{currency}/" + f"` or `{currency}/".join(services.per_units(ctx, service)) + "`")
     if size is not None and per_number * DATA_UNITS[per] != size:
         raise ctx.fail("T0406", f"the unit `{atom.text}` does not match the column's {size} KB block",
                        atom.span, "different block size", help=f"write `{currency}/{size} KB`")
@@ -506,7 +532,7 @@ def _row_rate(ctx: Context, row: Row, intervals: dict[str, Interval], reported: 
         ctx.resolve(ZONE, zone, span)
         ctx.later.append(lambda: _check_via_zone(ctx, service, zone, span))
         return Rate(service, None, destination, None, None, None, zone, row.span)
-    price = a.money(per=SERVICES[service])
+    price = a.money(per=services.per_units(ctx, service))
     a.end()
     interval = intervals.get(service) if price.per in METERED else None
     if price.per in METERED and interval is None and price.amount > 0:

@@ -15,21 +15,11 @@ from dsl import ast
 from dsl.ast import Atom, Pair, Quantity, Span, Stmt
 from dsl.diagnostics import DiagnosticError, did_you_mean
 from compiler.check.context import Context
+from compiler.check.units import (COUNT_UNITS, DATA_UNITS, PER_UNITS, SPEED_UNITS, TIME_UNITS,
+                                  attach, is_currency, looks_like_currency, suggestions)
 from compiler.model.common import Eligibility, Interval, Note, Price, Texts
 
-TIME_UNITS = {"s": 1, "sec": 1, "min": 60, "h": 3600, "hour": 3600, "hours": 3600,
-              "day": 86400, "days": 86400}
-# 1 MB = 1024 KB and 1 GB = 1024 MB: the seeds do not say; binary multiples are the
-# convention of mobile data metering.
-DATA_UNITS = {"KB": 1, "kB": 1, "MB": 1024, "GB": 1024 * 1024}
-COUNT_UNITS = {"sms": "sms", "SMS": "sms", "mms": "mms", "MMS": "mms", "min": "min",
-               "call": "call", "calls": "call", "message": "sms", "messages": "sms", "use": "use"}
-SPEED_UNITS = {"kbps": 1, "Kbps": 1, "Mbps": 1000}
-CURRENCY_ALIASES = {"din": "RSD"}
-MINOR_UNITS = {"qəpik": ("AZN", Decimal("0.01"))}
-PER_UNITS = {"min", "s", "KB", "kB", "MB", "GB", "sms", "SMS", "mms", "MMS", "call", "month",
-             "use", "message", "day"}
-_PER_CANON = {"kB": "KB", "SMS": "sms", "MMS": "mms", "message": "sms"}
+_PER_CANON = PER_UNITS
 
 _COMMA_NUM = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 _POINT_NUM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -78,7 +68,7 @@ class Args:
 
     def __init__(self, ctx: Context, atoms: Sequence, anchor: Span, what: str = "") -> None:
         self.ctx = ctx
-        self.atoms = list(atoms)
+        self.atoms = attach(atoms, ctx.unit_words)
         self.i = 0
         self.anchor = anchor
         self.what = what
@@ -214,11 +204,20 @@ class Args:
         value = self.number(what)
         return check_integer(self.ctx, value, a.span, lo, hi, what)
 
-    def quantity_atom(self, what: str) -> Quantity:
+    def quantity_atom(self, what: str, kinds: tuple[str, ...] = ()) -> Quantity:
+        """A number with its unit; `kinds` (units.KINDS values, "money") only steer the
+        suggestions for a unit word not in the table."""
         a = self.take(what)
         if a.kind == ast.NUMBER:
+            b = self.peek()
+            if b is not None and b.kind == ast.WORD:
+                wrong = unknown_unit(self.ctx, b, kinds)
+                if wrong is not None:
+                    raise wrong
+            money = ("; another name of the currency is declared on its `currency` line, "
+                     f"e.g. `currency {self.ctx.currency} local din`") if kinds == ("money",) and self.ctx.currency else ""
             raise self.ctx.fail("T0204", f"`{a.text}` has no unit", a.span, "missing unit",
-                                help=f"write the unit after the number, e.g. {what}")
+                                help=f"write the unit after the number, e.g. {what}{money}")
         if a.kind != ast.QUANTITY:
             raise self.unexpected(a, what)
         return a
@@ -228,12 +227,12 @@ class Args:
 
         `per`: the per-units allowed (None: a flat price only, no `/unit`)."""
         example = what or f"`10 {self.ctx.currency or 'RSD'}`"
-        q = self.quantity_atom(example)
+        q = self.quantity_atom(example, ("money",))
         return money_of(self.ctx, q, per)
 
     def duration(self, what: str = "a duration such as `24 hours`") -> int:
         """A duration in seconds."""
-        q = self.quantity_atom(what)
+        q = self.quantity_atom(what, ("time",))
         if q.unit not in TIME_UNITS or q.per_unit:
             raise self.ctx.fail("T0205", f"expected a duration, found `{q.text}`", q.span,
                                 "not a duration", help="use s, min, hours or days")
@@ -245,7 +244,7 @@ class Args:
 
     def data(self, what: str = "an amount of data such as `100 MB`") -> int:
         """An amount of data in KB."""
-        q = self.quantity_atom(what)
+        q = self.quantity_atom(what, ("data",))
         if q.unit not in DATA_UNITS or q.per_unit:
             raise self.ctx.fail("T0205", f"expected an amount of data, found `{q.text}`", q.span,
                                 "not an amount of data", help="use KB, MB or GB")
@@ -269,7 +268,7 @@ class Args:
 
     def speed(self) -> int:
         """A speed in kbps."""
-        q = self.quantity_atom("a speed such as `64 kbps`")
+        q = self.quantity_atom("a speed such as `64 kbps`", ("speed",))
         if q.unit not in SPEED_UNITS:
             raise self.ctx.fail("T0205", f"expected a speed, found `{q.text}`", q.span,
                                 help="write it as `64 kbps`")
@@ -277,7 +276,7 @@ class Args:
 
     def count(self, *units: str) -> tuple[int, str]:
         """An allowance count: `20 min`, `50 sms`."""
-        q = self.quantity_atom("an amount such as `20 min` or `50 sms`")
+        q = self.quantity_atom("an amount such as `20 min` or `50 sms`", ("count",))
         unit = COUNT_UNITS.get(q.unit)
         if unit is None or (units and unit not in units) or q.per_unit:
             raise self.ctx.fail("T0205", f"expected {' or '.join(units) or 'a count'}, found `{q.text}`",
@@ -420,13 +419,41 @@ def phrase(ctx: Context, s: Stmt, lead: Sequence[str], choices: Sequence[str], w
     return choice(ctx, text, span, choices, what)
 
 
+def unknown_unit(ctx: Context, word, kinds: tuple[str, ...] = ()) -> DiagnosticError | None:
+    """T0802 for a word that looks like a currency code but is not one (`15 GPB`), else
+    T0801 for a word close to a unit word of the table (`15 mni`), with a did-you-mean;
+    None for any other word (`0,01 per event`: the unit is missing, T0204)."""
+    text = word.text
+    if looks_like_currency(text) and (not kinds or "money" in kinds):
+        from compiler.check.units import currencies
+        own = [ctx.currency] if ctx.currency else []
+        hint = did_you_mean(text, own, "currencies") if own else None
+        if own and sorted(text.upper()) == sorted(ctx.currency):  # swapped letters: GPB
+            hint = f"did you mean `{ctx.currency}`?"
+        return ctx.fail("T0802", f"`{text}` is not an ISO 4217 currency code", word.span,
+                        "unknown currency",
+                        help=hint if hint and hint.startswith("did") else
+                        did_you_mean(text, currencies(), "currencies")
+                        or f"write the three-letter code, e.g. {ctx.currency or 'EUR'}")
+    cands = suggestions(text, ctx.units, kinds, ctx.currency)
+    hint = did_you_mean(text, cands, "units")
+    if (hint is None or not hint.startswith("did")) and kinds != ("money",):
+        hint = did_you_mean(text, suggestions(text, ctx.units, (), ctx.currency), "units")
+    if hint is None or not hint.startswith("did"):
+        return None
+    return ctx.fail("T0801", f"unknown unit `{text}`", word.span, "not a unit tariffc knows",
+                    help=hint)
+
+
 def money_of(ctx: Context, q: Quantity, per: tuple[str, ...] | None) -> Price:
-    unit = CURRENCY_ALIASES.get(q.unit, q.unit)
     amount = parse_number(ctx, q.number, q.span)
-    if unit in MINOR_UNITS:
-        unit, factor = MINOR_UNITS[unit]
-        amount *= factor
-    if unit in TIME_UNITS or unit in DATA_UNITS or unit in COUNT_UNITS or unit in SPEED_UNITS or unit == "%":
+    money = ctx.units.money_of(q.unit)
+    unit = q.unit
+    if money is not None:
+        unit = money.currency
+        if money.factor != 1:
+            amount *= money.factor
+    else:
         raise ctx.fail("T0211", f"expected a price, found `{q.text}`", q.span, "not an amount of money",
                        help=f"write a price such as `10 {ctx.currency or 'RSD'}`")
     if ctx.currency and unit != ctx.currency:
@@ -490,5 +517,5 @@ def time_of_day(ctx: Context, a: Atom) -> tuple[int, int]:
     return h, m
 
 
-__all__ = ["Args", "fold_keyword", "choice", "listed", "phrase", "word_run", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
+__all__ = ["Args", "unknown_unit", "fold_keyword", "choice", "listed", "phrase", "word_run", "parse_number", "money_of", "check_integer", "check_language", "parse_date",
            "time_of_day", "Pair"]

@@ -228,7 +228,7 @@ class Passes:
 
     def free(self, sub, ev, i, a: ActivePass, p: Pass, rule, explain: bool) -> Used:
         passes, facts = sub.passes, {"pass": p.name}
-        text = f"{ev.amount} {UNIT[ev.service]} free"
+        text = f"{ev.amount} {self.evaluator.rating.unit(ev.service)} free"
         if ev.service == "data" and p.full_speed_kb is not None:
             left = a.full_speed_kb or 0
             fast = min(left, ev.amount)

@@ -41,6 +41,7 @@ from typing import Callable
 
 from compiler.lower import cite
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
+from compiler.model.services import AMOUNT_UNIT
 from runtime.charging import billed as billed_quantity
 from runtime.errors import InvalidEvent, NotAvailable, OutOfOrder, UnknownZone
 from runtime.events import SERVICES, Outcome, Usage
@@ -55,9 +56,9 @@ UNIT = {"outgoing call": "s", "callback call": "s", "incoming call": "s", "video
 # Calls that pay a connection fee.
 CONNECTING = ("outgoing call", "callback call", "video call")
 # How many units of the event's amount one `per` of a price is; absent: a flat per-event price.
-UNITS_PER = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1}
-# Most specific destination first.
-SPECIFICITY = ("networks", "countries", "other countries", "any")
+UNITS_PER = {"min": 60, "s": 1, "KB": 1, "MB": 1024, "sms": 1, "use": 1}
+# Most specific destination first (among `numbers`, the longest matching prefix).
+SPECIFICITY = ("numbers", "networks", "countries", "other countries", "any")
 
 HomeHook = Callable[[World, Subscriber, Usage, "str | None", bool], "tuple[World, Outcome] | None"]
 
@@ -136,6 +137,29 @@ class Rating:
         self.currency = evaluator.currency
         self.country_code = COUNTRY_CODES.get(self.tariff.operator.country, "")
         self.home_hooks: list[HomeHook] = []
+        self.declared = {svc.name: svc for svc in self.tariff.services}
+
+    def unit(self, service: str) -> str:
+        """The unit of an event's amount of `service` (built-in or declared)."""
+        found = UNIT.get(service)
+        return found if found is not None else AMOUNT_UNIT[self.declared[service].unit]
+
+    def traffic_class(self, service: str, party: str | None) -> str | None:
+        """The declared class `service` to `party` falls in: the longest prefix of all
+        classes of that service, unless that class's `not numbers` excludes the number."""
+        if party is None:
+            return None
+        best, best_len = None, -1
+        for svc in self.tariff.services:
+            if svc.base != service:
+                continue
+            for prefix in svc.numbers:
+                digits = prefix.lstrip("+")
+                if party.startswith(digits) and len(digits) > best_len:
+                    best, best_len = svc, len(digits)
+        if best is None or any(party.startswith(p.lstrip("+")) for p in best.not_numbers):
+            return None
+        return best.name
 
     # -- the model's parts ------------------------------------------------------------------
 
@@ -209,6 +233,8 @@ class Rating:
         none of `named_countries` is)."""
         if dest is None or dest.kind == "any":
             return True
+        if dest.kind == "numbers":
+            return party is not None and any(party.startswith(p.lstrip("+")) for p in dest.names)
         if dest.kind == "networks":
             return party_net is not None and party_net in dest.names
         country = None if party is None else country_of(party)
@@ -222,7 +248,7 @@ class Rating:
         """A model rate (with a price) as a `Priced`; a per-call price is all per-event."""
         price = rate.price
         if price.per not in UNITS_PER:
-            return Priced(1, 1, None, 1, None, price.amount, UNIT[service], "per event",
+            return Priced(1, 1, None, 1, None, price.amount, self.unit(service), "per event",
                           price.per or "event", rule, cite(rate.span), category)
         if interval is None:  # prorated per unit (per second for calls)
             first, next_, notation = 1, 1, "1/1"
@@ -231,7 +257,7 @@ class Rating:
         label = price.per if price.per_amount == 1 else f"{price.per_amount} {price.per}"
         return Priced(first, next_, price.amount, UNITS_PER[price.per] * price.per_amount,
                       None if rate.first_price is None else rate.first_price.amount, ZERO,
-                      UNIT[service], notation, label, rule, cite(rate.span), category)
+                      self.unit(service), notation, label, rule, cite(rate.span), category)
 
     def zone_rate(self, zone: str, service: str, category_zone: str) -> Priced:
         """The zone table's rate of `service` in `zone`."""
@@ -262,6 +288,10 @@ class Rating:
             else:
                 groups.append((r.destination, [r]))
         groups.sort(key=lambda g: SPECIFICITY.index(g[0].kind))
+        by_number = [(max(len(p.lstrip("+")) for p in dest.names if party.startswith(p.lstrip("+"))), members)
+                     for dest, members in groups if dest.kind == "numbers" and self.reaches(dest, party, party_net)]
+        if by_number:  # the longest prefix of the party's number
+            return tuple(max(by_number, key=lambda g: g[0])[1])
         for dest, members in groups:
             if self.reaches(dest, party, party_net, named):
                 return tuple(members)
@@ -309,7 +339,7 @@ class Rating:
             for row in fees or ():
                 flat += row.price.amount
         if metered is None:
-            return Priced(1, 1, None, 1, None, flat, UNIT[service], "per event", "event", label,
+            return Priced(1, 1, None, 1, None, flat, self.unit(service), "per event", "event", label,
                           cite(rows[0].span), category)
         return replace(metered, flat=metered.flat + flat)
 
@@ -333,8 +363,9 @@ class Rating:
         return amount if r is None else round_amount(amount, r.quantum, r.mode)
 
     def on_usage(self, world: World, ev: Usage, explain: bool) -> tuple[World, Outcome]:
-        if ev.service not in SERVICES:
-            raise InvalidEvent(f"unknown service `{ev.service}`; one of: {', '.join(SERVICES)}",
+        if ev.service not in SERVICES and ev.service not in self.declared:
+            known = (*SERVICES, *self.declared)
+            raise InvalidEvent(f"unknown service `{ev.service}`; one of: {', '.join(known)}",
                                service=ev.service)
         if type(ev.amount) is not int or ev.amount < 0:
             raise InvalidEvent(f"a usage amount is a whole number >= 0, not {ev.amount!r}",
@@ -347,8 +378,8 @@ class Rating:
                              f"({sub.activated.isoformat()})", msisdn=sub.msisdn)
         party = None if ev.party is None else normalise(ev.party, self.country_code)
         party_net = self.network_of(party)
-        if not ev.where.roaming:
-            return self.at_home(world, sub, ev, party, party_net, explain)
+        if not ev.where.roaming or ev.where.country == self.tariff.operator.country:
+            return self.at_home(world, sub, ev, party, party_net, explain)  # the operator's country
         place = self.place(ev.where)
         rate = self.roaming_rate(place, ev.service, party, party_net)
         used = None
@@ -365,6 +396,9 @@ class Rating:
         home = self.price_list("home")
         if home is None:
             raise NotAvailable("home usage is not priced by the seeds", service=ev.service)
+        cls = self.traffic_class(ev.service, party)
+        if cls is not None and any(r.service == cls for r in home.rates):
+            ev = replace(ev, service=cls)  # rated, reported and billed as its class
         rate = self.list_rate(home, ev.service, None, party, party_net)
         if rate is None:
             interval = home.interval(ev.service)
@@ -384,7 +418,7 @@ class Rating:
         passes = sub.passes if used is None else used.passes
         amount = self.round(exact)
         data = {"zone": place.zone, "network": place.network, "service": ev.service,
-                "amount": ev.amount, "billed": billed, "unit": UNIT[ev.service]}
+                "amount": ev.amount, "billed": billed, "unit": self.unit(ev.service)}
         if place.illustrative:
             data["membership"] = "illustrative"
         if used is not None:
@@ -397,7 +431,7 @@ class Rating:
                                       "insufficient balance", frozen_map(data))
             balance = Money(balance.amount - amount, self.currency)
         money = Money(amount, self.currency)
-        line = Charge(ev.at, "traffic", rate.category, money, ev.amount, UNIT[ev.service])
+        line = Charge(ev.at, "traffic", rate.category, money, ev.amount, self.unit(ev.service))
         sub = sub.with_(balance=balance, passes=passes, ledger=sub.ledger + (line,))
         arithmetic = self.arithmetic(rate, ev.amount, exact, amount, used) if explain else ""
         return world.with_subscriber(sub), Outcome(sub.msisdn, True, money, (), rule, source,

@@ -4,7 +4,8 @@
                 "illustrative_mcc", "networks", "source"}, ...),
      "networks": ({"name", "country", "mccmnc", "shown_as", "numbers", "not_numbers",
                    "illustrative_numbers", "source"}, ...),
-     "price_lists": ({"name", "names", "kind", "network", "intervals", "rates", "source"}, ...)}
+     "price_lists": ({"name", "names", "kind", "network", "intervals", "rates", "source"}, ...),
+     "services": {name: {"unit", "base", "numbers", "not_numbers", "source"}}}  # if declared
 
 An interval is `(first, next, unit, notation)`; a price is `{"amount", "currency", "per",
 "per_amount"}` or None for a `-` cell; a destination is `(kind, names)`. Everything keeps the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from compiler.lower import cite, texts
 from compiler.model import Tariff
+from compiler.model.services import AMOUNT_UNIT
 
 
 def interval(i) -> tuple | None:
@@ -40,10 +42,18 @@ def rate(r) -> dict:
     }
 
 
+def services(tariff: Tariff) -> dict:
+    """The declared services: name -> {"unit" ("s", "KB", "use"), "base" (the built-in
+    service a class by number stands in for, or None), "numbers", "not_numbers", "source"}."""
+    return {svc.name: {"unit": AMOUNT_UNIT[svc.unit], "base": svc.base, "numbers": svc.numbers,
+                       "not_numbers": svc.not_numbers, "source": cite(svc.span)}
+            for svc in tariff.services}
+
+
 def lower(tariff: Tariff) -> dict | None:
     if not (tariff.zones or tariff.networks or tariff.price_lists):
         return None
-    return {
+    table = {
         "zones": tuple({
             "name": z.name,
             "names": texts(z.names),
@@ -74,3 +84,6 @@ def lower(tariff: Tariff) -> dict | None:
             "source": cite(pl.span),
         } for pl in tariff.price_lists),
     }
+    if tariff.services:  # only then: the shipped operators' tables stay as they were
+        table["services"] = services(tariff)
+    return table

@@ -28,6 +28,8 @@ class Tariff:
     zones: tuple = ()
     networks: tuple = ()
     price_lists: tuple = ()
+    # compiler.model.services: the services and traffic classes the operator declares
+    services: tuple = ()
     # compiler.model.passes
     passes: tuple = ()
     # compiler.model.family

@@ -34,6 +34,9 @@ class Operator:
     about: Texts
     notes: tuple[Note, ...]
     span: Span
+    # Other names of the currency (`local din`: factor 1) and of its minor unit (`minor p`:
+    # 0.01), as declared on the `currency` line.
+    money_names: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def default_language(self) -> str:

@@ -19,8 +19,9 @@ How the runtime rates an event with these (the docs say the same):
 - a per-unit price is prorated over the charged quantity (119,90 RSD/min for 90 s charged as
   120 s is 239,80 RSD); `first_price`, when set, is the price of the first block instead;
 - a price per `call` (or per `sms`, `mms`) is a flat price per event, whatever its length;
-- in a "network"/"home" list the most specific destination wins (networks, then countries,
-  then other countries, then any); a per-time price and a per-call price for the same
+- in a "network"/"home" list the most specific destination wins (numbers: the longest
+  prefix of the other party's number, then networks, then countries, then other countries,
+  then any); a per-time price and a per-call price for the same
   service and destination add up (0,00 RSD/min plus 7,01 RSD/call);
 - `price` None is a `-` cell: the service is not available there;
 - `via_zone` is `zone "Zona Region"`: the rate is that zone's rate, with its interval, in the
@@ -52,7 +53,7 @@ INTERVAL_DIMENSION: dict[str, str] = {
 }
 # Per-units that make a price depend on a duration or a volume (and so need an interval).
 METERED = frozenset({"min", "s", "KB", "MB"})
-DESTINATION_KINDS = ("networks", "countries", "other countries", "any")
+DESTINATION_KINDS = ("numbers", "networks", "countries", "other countries", "any")
 PRICE_LIST_KINDS = ("zones", "network", "home")
 
 
@@ -95,7 +96,8 @@ class Network:
 
 @attrs.frozen(slots=True)
 class Destination:
-    """Where a call or message goes: `networks` (names), `countries` (ISO codes), `other
+    """Where a call or message goes: `numbers` (prefixes, "+381800": the longest that the
+    other party's number starts with), `networks` (names), `countries` (ISO codes), `other
     countries` (any country not named by another row of the same service), or `any`."""
 
     kind: str
