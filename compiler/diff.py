@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from dsl.ast import Span
+from compiler import diff_versions
 from compiler.model import Tariff
 from compiler.model.balance import BillingWindow, Notifications
 from compiler.model.bill import Bill, BillField, Category, Formula, PeriodExample
@@ -335,6 +336,12 @@ class _Differ:
             a, b = getattr(old, area), getattr(new, area)
             if plain(a) == plain(b):
                 continue
+            if area in ("price_lists", "passes") and diff_versions.dated(a + b):
+                a, b = diff_versions.compare(self, area, a, b, lambda d, x, y: (
+                    d.price_lists(x, y) if area == "price_lists"
+                    else d.collection(heading, "", (area,), x, y, area)))
+                if plain(a) == plain(b):
+                    continue
             if area == "price_lists":
                 self.price_lists(a, b)
                 continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from compiler.lower import cite, texts
 from compiler.model import Tariff
+from compiler.lower.versions import valid
 
 
 def interval(i) -> tuple | None:
@@ -72,5 +73,6 @@ def lower(tariff: Tariff) -> dict | None:
             "intervals": {service: interval(i) for service, i in pl.intervals},
             "rates": tuple(rate(r) for r in pl.rates),
             "source": cite(pl.span),
+            **valid(pl),
         } for pl in tariff.price_lists),
     }
