@@ -104,6 +104,10 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
     "free_rules": ("Free while active", "Besplatno dok je aktivan", "Aktiv olduqda pulsuz", "Бесплатно, пока активен"),
     "full_speed": ("{amount} at full speed, then {kbps} kbps", "{amount} punom brzinom, zatim {kbps} kbps", "{amount} tam sürətlə, sonra {kbps} kbps", "{amount} на полной скорости, затем {kbps} кбит/с"),
     "pass_rates": ("Prices while active", "Cene dok je aktivan", "Aktiv olduqda qiymətlər", "Цены, пока активен"),
+    # effective dates (docs/language/effective-dates.md)
+    "valid_from": ("In force from {start}.", "Važi od {start}.", "{start} tarixindən qüvvədədir.", "Действует с {start}."),
+    "valid_until": ("In force until {end}.", "Važi do {end}.", "{end} tarixinədək qüvvədədir.", "Действует по {end}."),
+    "valid_between": ("In force from {start} until {end}.", "Važi od {start} do {end}.", "{start} - {end} tarixlərində qüvvədədir.", "Действует с {start} по {end}."),
     "exclusive": ("Activating another pass of the group “{group}” ends this one.", "Aktivacija drugog paketa iz grupe „{group}“ prekida ovaj.", "“{group}” qrupundan başqa paketin aktivləşdirilməsi bunu bitirir.", "Активация другого пакета группы «{group}» завершает этот."),
     "to": ("to", "ka", "hara", "на"),
     # codes

@@ -22,6 +22,17 @@ BALANCE_ACTIONS = ("balance", "account_details", "status", "plan_status", "grant
                    "revoke_access", "card_check")
 
 
+
+def validity(v, fmt) -> str:
+    """When a dated price list or pass is in force, in the page's language ("" undated)."""
+    if v is None:
+        return ""
+    if v.start and v.end:
+        return fmt.t("valid_between", start=fmt.date(v.start), end=fmt.date(v.end))
+    if v.start:
+        return fmt.t("valid_from", start=fmt.date(v.start))
+    return fmt.t("valid_until", end=fmt.date(v.end))
+
 def build(tariff: Tariff, fmt: Format, vectors: VectorIndex | None = None) -> dict[str, dict]:
     """`vectors`: the golden vectors the worked examples come from (computed when not given)."""
     ex = Examples(tariff, fmt, vectors if vectors is not None else of_tariff(tariff))
@@ -94,7 +105,7 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
                  "on_network": fmt.t("on_network", network=pl.network) if pl.network else "",
                  "intervals": [(fmt.t("svc_" + s), i.notation, cite(i.span)) for s, i in pl.intervals],
-                 "examples": ex.usage(pl)}
+                 "examples": ex.usage(pl), "valid": validity(pl.validity, fmt)}
         if pl.kind == "zones":
             services = list(dict.fromkeys(r.service for r in pl.rates))
             zone_names = list(dict.fromkeys(r.zone for r in pl.rates))
@@ -175,7 +186,8 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "family": p.family or "", "for": fmt.eligibility(p.eligibility), "free": free,
             "rates": [f"{fmt.t('svc_' + r.service)}: {_rate_cell(r, fmt)}" for r in p.rates],
             "exclusive": fmt.t("exclusive", group=p.exclusive) if p.exclusive else "",
-            "source": cite(p.span), "notes": fmt.notes(p.notes)})
+            "source": cite(p.span), "notes": fmt.notes(p.notes),
+            "valid": validity(p.validity, fmt)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),
               fmt.t("activation"), fmt.t("bill_name"), fmt.t("source")]
     return {"title": fmt.t("passes"), "header": header, "rows": rows, "details": details,

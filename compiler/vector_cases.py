@@ -942,6 +942,13 @@ def random_scenarios(t: Tariff, f: Facts) -> list[Vector]:
     return [random_month(t, f, random.Random(SEED + n), n, 120) for n in range(4)]
 
 
+def versions(t: Tariff, f: Facts) -> list[Vector]:
+    """Effective dates: compiler.vector_versions (none for a spec without dates)."""
+    from compiler.vector_versions import versions as cases
+    return cases(t, f)
+
+
 KINDS = (("rating_zones", rating_zones), ("rating_network", rating_network), ("passes", passes),
          ("codes", codes), ("sms", sms), ("calls_web", calls_web), ("balance", balance),
-         ("family", family), ("bill", bill), ("random", random_scenarios))
+         ("family", family), ("bill", bill), ("random", random_scenarios),
+         ("versions", versions))

@@ -29,6 +29,8 @@ from bisect import bisect_right
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from runtime.errors import OverlappingVersions
+
 
 def dated(items) -> bool:
     """Whether any of the table entries `items` carries a `valid` range."""
@@ -76,10 +78,22 @@ class Periods:
         starts += self.cuts
         self.items = [tuple(i for i in items if in_force(i, at, tz)) for at in starts] \
             or [tuple(items)]
+        for period in self.items:
+            _one_version(period)
 
     def index(self, at: datetime) -> int:
         """The period of the instant `at`."""
         return bisect_right(self.cuts, at)
+
+
+def _one_version(items) -> None:
+    """Refuse two dated entries of one name in force together (OverlappingVersions)."""
+    seen: dict[str, dict] = {}
+    for i in items:
+        first = seen.setdefault(i["name"], i)
+        if first is not i and ("valid" in i or "valid" in first):
+            raise OverlappingVersions(f"two versions of `{i['name']}` are in force at the same "
+                                      "time", source=i.get("valid", (None, None, i.get("source")))[2])
 
 
 class _View:
@@ -131,6 +145,7 @@ class PassVersions:
         self.tz = tz
         self.entries = tuple(entries)
         self.defs = {(e["name"], version_of(e)): definition(e) for e in self.entries}
+        Periods(self.entries, tz)  # refuses overlapping versions
         self.get = self.defs.get
 
     def at(self, name: str, when: datetime):
