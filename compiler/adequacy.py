@@ -213,6 +213,10 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("Destination", "names"): _drop,
     ("ServiceNumber", "roaming_price"): lambda v: [] if v is None else [(f"{v!r} -> None", None)],
     ("Validity", "start"): _day, ("Validity", "end"): _day,  # effective dates
+    ("BandRule", "start"): lambda v: [] if v is None else _at(v),  # time bands
+    ("BandRule", "end"): lambda v: [] if v is None else _at(v),
+    ("BandRule", "days"): _drop, ("TimeBands", "holidays"): _drop,
+    ("TimeBands", "crossing"): _vocab(("start", "split")),
 }
 
 

@@ -39,6 +39,7 @@ from compiler.model.family import Family, Rule, Tier
 from compiler.model.operator import Operator, Rounding, Segment
 from compiler.model.passes import Activation, Allowance, FreeRule, Pass
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
+from compiler.model.timebands import BandRule, TimeBands
 
 
 def plain(obj: Any) -> Any:
@@ -250,6 +251,12 @@ def _label(v: Any, show: _Show) -> str | None:
         return f"{v.kind} notifications"
     if t is BillingWindow:
         return f"billing window (day {v.from_day} to day {v.to_day} at {v.at[0]:02}:{v.at[1]:02})"
+    if t is TimeBands:
+        return "time bands"
+    if t is BandRule:
+        times = "" if v.start is None else \
+            f" {v.start[0]:02d}:{v.start[1]:02d}-{v.end[0]:02d}:{v.end[1]:02d}"
+        return f"band {v.band} on {', '.join(v.days)}{times}"
     if t is PeriodExample:
         return f"period example for activation {'before ' if v.before else ''}{v.activation:%d.%m.%Y}"
     return None
@@ -280,6 +287,8 @@ KEYS: dict[type, Callable[[Any], Any]] = {
     Notifications: lambda x: x.kind,
     PeriodExample: lambda x: (x.activation, x.before),
     Activation: lambda x: (x.channel, x.code, x.number, x.keyword, x.option),
+    TimeBands: lambda x: "time bands",
+    BandRule: lambda x: (x.band, x.days, x.start, x.end),
 }
 
 # The headings of the areas of a Tariff, in the order they are printed.
@@ -289,6 +298,7 @@ AREAS = {
     "web_channels": "Web", "zones": "Roaming zones", "networks": "Networks",
     "price_lists": "Prices", "passes": "Passes", "families": "Family groups", "bills": "Bill",
     "billing_windows": "Billing window", "notifications": "Notifications",
+    "time_bands": "Time bands",
 }
 
 # Field names as a customer reads them (the rest: underscores become spaces).

@@ -21,8 +21,13 @@ import attrs
 
 
 def dated(items) -> bool:
-    """Whether any item carries a validity."""
-    return any(getattr(x, "validity", None) is not None for x in items)
+    """Whether any item carries a validity or a time band (compiler.model.timebands)."""
+    return any(getattr(x, "validity", None) is not None or getattr(x, "band", None) is not None
+               for x in items)
+
+
+def _key(x) -> tuple:
+    return x.name, getattr(x, "band", None)
 
 
 def _cuts(items) -> list[date | None]:
@@ -86,16 +91,17 @@ def compare(differ, area: str, old: tuple, new: tuple, compare_one) -> tuple[tup
     """Report the dated names of `area` ("price_lists" or "passes") period by period, with
     `compare_one(differ, (old,), (new,))` (the undated comparison); returns the undated
     remainder of both sides for the usual comparison."""
-    names = {x.name for x in old + new if x.validity is not None}
-    for name in dict.fromkeys(x.name for x in new + old):
+    names = {x.name for x in old + new if dated((x,))}
+    for name, band in dict.fromkeys(_key(x) for x in new + old):
         if name not in names:
             continue
-        a = tuple(x for x in old if x.name == name)
-        b = tuple(x for x in new if x.name == name)
+        a = tuple(attrs.evolve(x, band=None) if band else x for x in old if _key(x) == (name, band))
+        b = tuple(attrs.evolve(x, band=None) if band else x for x in new if _key(x) == (name, band))
         for first, last, x, y in timeline(a, b):
             before = len(differ.changes)
             compare_one(differ, () if x is None else (x,), () if y is None else (y,))
-            when = _when(first, last)
+            when = ", ".join(w for w in (f"in band {band}" if band else "", _when(first, last))
+                             if w)
             if when:
                 differ.changes[before:] = [
                     attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",

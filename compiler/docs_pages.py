@@ -23,6 +23,22 @@ BALANCE_ACTIONS = ("balance", "account_details", "status", "plan_status", "grant
 
 
 
+def time_bands(tariff: Tariff, fmt) -> dict | None:
+    """The operator's time bands for the prices page (None without bands)."""
+    if not tariff.time_bands:
+        return None
+    tb = tariff.time_bands[0]
+    rows = [[r.band, _join(fmt.t("holidays_word") if d == "holidays" else d for d in r.days),
+             fmt.t("all_day") if r.start is None else
+             f"{r.start[0]:02d}:{r.start[1]:02d}-{r.end[0]:02d}:{r.end[1]:02d}", _code(cite(r.span))]
+            for r in tb.rules]
+    lines = [fmt.t("otherwise_band", band=tb.otherwise), fmt.t("crossing_" + tb.crossing)]
+    if tb.holidays:
+        lines.insert(1, fmt.t("holidays_list", days=_join(fmt.date(d) for d in tb.holidays)))
+    return {"header": [fmt.t("band"), fmt.t("band_days"), fmt.t("band_hours"), fmt.t("source")],
+            "rows": rows, "lines": lines, "source": cite(tb.span)}
+
+
 def validity(v, fmt) -> str:
     """When a dated price list or pass is in force, in the page's language ("" undated)."""
     if v is None:
@@ -105,7 +121,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
                  "on_network": fmt.t("on_network", network=pl.network) if pl.network else "",
                  "intervals": [(fmt.t("svc_" + s), i.notation, cite(i.span)) for s, i in pl.intervals],
-                 "examples": ex.usage(pl), "valid": validity(pl.validity, fmt)}
+                 "examples": ex.usage(pl), "valid": validity(pl.validity, fmt),
+                 "band": fmt.t("in_band", band=pl.band) if pl.band else ""}
         if pl.kind == "zones":
             services = list(dict.fromkeys(r.service for r in pl.rates))
             zone_names = list(dict.fromkeys(r.zone for r in pl.rates))
@@ -125,7 +142,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                               (r.interval.notation if r.interval else ""),
                               _code(cite(r.span))] for r in pl.rates]
         lists.append(entry)
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists}
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists,
+            "bands": time_bands(tariff, fmt)}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:

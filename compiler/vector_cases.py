@@ -948,7 +948,13 @@ def versions(t: Tariff, f: Facts) -> list[Vector]:
     return cases(t, f)
 
 
+def time_bands(t: Tariff, f: Facts) -> list[Vector]:
+    """Time bands: compiler.vector_timebands (none for a spec without bands)."""
+    from compiler.vector_timebands import time_bands as cases
+    return cases(t, f)
+
+
 KINDS = (("rating_zones", rating_zones), ("rating_network", rating_network), ("passes", passes),
          ("codes", codes), ("sms", sms), ("calls_web", calls_web), ("balance", balance),
          ("family", family), ("bill", bill), ("random", random_scenarios),
-         ("versions", versions))
+         ("versions", versions), ("time_bands", time_bands))

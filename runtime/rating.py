@@ -626,9 +626,15 @@ def _arithmetic(rate: Rate, qty: int, billed: int, exact: Decimal, charge: Decim
 
 def install(engine) -> None:
     """Register the `Usage` handler; expose `engine.rating` and `engine.rate`."""
-    rating = Rating(engine)
-    if dated(engine.tables["rating"]["price_lists"]):  # effective dates: one per period
-        rating = VersionedRating(engine, Rating)
+    table = engine.tables["rating"]
+    make = Rating
+    if "time_bands" in table:  # time bands: one per band (runtime.timebands)
+        from runtime.timebands import BandedRating
+        make = lambda view: BandedRating(view, Rating)  # noqa: E731
+        engine.versioned = True
+    rating = make(engine)
+    if dated(table["price_lists"]):  # effective dates: one per period
+        rating = VersionedRating(engine, make)
         engine.versioned = True
     engine.rating = rating
     engine.on(Usage, rating.on_usage)

@@ -88,9 +88,9 @@ class Periods:
 
 def _one_version(items) -> None:
     """Refuse two dated entries of one name in force together (OverlappingVersions)."""
-    seen: dict[str, dict] = {}
-    for i in items:
-        first = seen.setdefault(i["name"], i)
+    seen: dict[tuple, dict] = {}
+    for i in items:  # versions of one name in different time bands do not overlap
+        first = seen.setdefault((i["name"], i.get("band")), i)
         if first is not i and ("valid" in i or "valid" in first):
             raise OverlappingVersions(f"two versions of `{i['name']}` are in force at the same "
                                       "time", source=i.get("valid", (None, None, i.get("source")))[2])

@@ -35,7 +35,8 @@ from compiler.model import Tariff
 Handler = tuple[Callable[[Block, Context], None] | None, Callable[[Block, Context], None]]
 
 
-MODULES = ("operator", "commands", "rating", "passes", "family", "bill", "balance", "versions")
+MODULES = ("operator", "commands", "rating", "passes", "family", "bill", "balance", "versions",
+           "timebands")
 
 
 def _load() -> tuple[dict[str, Handler], list[Callable[[Context], None]]]:
@@ -131,12 +132,12 @@ def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Ta
                    notes=[f"first one at {headers[0].span.file}:{headers[0].span.line}"])
     op = ctx.guard(_operator.build_operator, headers[0], ctx)
     ctx.operator = op
-    for head, block, validity in blocks:  # validity: compiler.check.versions
+    for head, block, when in blocks:  # when: compiler.check.versions (dates, band)
         declare = HANDLERS[head][0]
         if declare is not None:
-            _versions.declare(ctx, declare, block, validity)
-    for head, block, validity in blocks:
-        _versions.build(ctx, head, HANDLERS[head][1], block, validity)
+            _versions.declare(ctx, declare, block, when)
+    for head, block, when in blocks:
+        _versions.build(ctx, head, HANDLERS[head][1], block, when)
     for check in ctx.later:  # the parts of builds that wait for every block
         ctx.guard(check)
     for module_check in CHECKS:

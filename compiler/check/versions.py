@@ -21,6 +21,7 @@ import attrs
 
 from dsl import ast
 from dsl.ast import Block, Span, Stmt
+from compiler.check import timebands
 from compiler.check.context import Context
 from compiler.check.reader import Args, parse_date
 from compiler.model.versions import Validity, overlap
@@ -46,8 +47,23 @@ def _date(ctx: Context, a: Args, what: str):
     return parse_date(ctx, atom.text, atom.span)
 
 
-def split(head: str, block: Block, ctx: Context) -> tuple[Block, Validity | None]:
-    """The block without its validity lines, and the validity they give (None: undated)."""
+@attrs.frozen
+class When:
+    """When a block's model objects apply: its validity, and for a price list its time band
+    (compiler.check.timebands)."""
+
+    validity: Validity | None
+    band: str | None = None
+
+
+def split(head: str, block: Block, ctx: Context) -> tuple[Block, When | None]:
+    """The block without its validity and band lines, and when it applies (None: always)."""
+    block, band = timebands.split_band(head, block, ctx)
+    block, validity = _split_validity(head, block, ctx)
+    return block, (None if validity is None and band is None else When(validity, band))
+
+
+def _split_validity(head: str, block: Block, ctx: Context) -> tuple[Block, Validity | None]:
     found = [item for item in block.items if _is_validity(item)]
     if not found:
         return block, None
@@ -89,24 +105,25 @@ def split(head: str, block: Block, ctx: Context) -> tuple[Block, Validity | None
     return rest, Validity(start, end, span)
 
 
-def declare(ctx: Context, fn, block: Block, validity: Validity | None) -> None:
+def declare(ctx: Context, fn, block: Block, when: When | None) -> None:
     """Run a block's declare; while it is dated, a second declaration is another version."""
-    ctx.dating = validity is not None
+    ctx.dating = when is not None
     try:
         ctx.guard(fn, block, ctx)
     finally:
         ctx.dating = False
 
 
-def build(ctx: Context, head: str, fn, block: Block, validity: Validity | None) -> None:
-    """Run a block's build; the model objects it adds get `validity`."""
-    if validity is None:
+def build(ctx: Context, head: str, fn, block: Block, when: When | None) -> None:
+    """Run a block's build; the model objects it adds get its validity (and band)."""
+    if when is None:
         ctx.guard(fn, block, ctx)
         return
     out = ctx.out[DATED[head]]
     before = len(out)
     ctx.guard(fn, block, ctx)
-    out[before:] = [attrs.evolve(item, validity=validity) for item in out[before:]]
+    fields = {"validity": when.validity, **({"band": when.band} if when.band else {})}
+    out[before:] = [attrs.evolve(item, **fields) for item in out[before:]]
 
 
 def _check_overlaps(ctx: Context) -> None:
@@ -116,11 +133,14 @@ def _check_overlaps(ctx: Context) -> None:
         for item in ctx.out[key]:
             versions.setdefault(item.name, []).append(item)
         for name, items in versions.items():
-            if len(items) < 2 or all(i.validity is None for i in items):
+            if len(items) < 2 or all(i.validity is None and getattr(i, "band", None) is None
+                                     for i in items):
                 continue  # undated duplicates are T0102, reported when declared
             for k, later in enumerate(items):
                 for first in items[:k]:
-                    if overlap(first.validity, later.validity):
+                    bands = getattr(first, "band", None), getattr(later, "band", None)
+                    if overlap(first.validity, later.validity) and \
+                            (None in bands or bands[0] == bands[1]):
                         span = later.validity.span if later.validity else later.span
                         when = (lambda v: "always (no `valid from`/`until`)" if v is None
                                 else v.text)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
+from compiler.evaluate import timebands
 from compiler.evaluate.versions import in_force
 from compiler.lower import cite
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
@@ -137,15 +138,19 @@ class Rating:
         self.currency = evaluator.currency
         self.country_code = COUNTRY_CODES.get(self.tariff.operator.country, "")
         self.home_hooks: list[HomeHook] = []
+        self.band: str | None = None  # set while compiler.evaluate.timebands prices a part
 
     # -- the model's parts ------------------------------------------------------------------
 
     def price_list(self, kind: str, network: str | None = None, at=None) -> PriceList | None:
         """The first list of `kind` (on `network`) in force at `at` (compiler.evaluate.versions)."""
         tz = self.tariff.operator.timezone
+        band = self.band
+        if band is None and self.tariff.time_bands and at is not None:
+            band = timebands.band_at(self.tariff.time_bands[0], at, tz)
         return next((pl for pl in self.tariff.price_lists
                      if pl.kind == kind and (network is None or pl.network == network)
-                     and in_force(pl, at, tz)), None)
+                     and in_force(pl, at, tz) and pl.band in (None, band)), None)
 
     def network(self, name: str) -> Network | None:
         return next((n for n in self.tariff.networks if n.name == name), None)
@@ -354,6 +359,9 @@ class Rating:
         if not ev.where.roaming:
             return self.at_home(world, sub, ev, party, party_net, explain)
         place = self.place(ev.where)
+        done = timebands.split(self, world, sub, ev, place, party, party_net, explain)
+        if done is not None:
+            return done
         rate = self.roaming_rate(place, ev.service, party, party_net, ev.at)
         used = None
         if sub.passes and ev.amount:
@@ -369,6 +377,9 @@ class Rating:
         home = self.price_list("home", at=ev.at)
         if home is None:
             raise NotAvailable("home usage is not priced by the seeds", service=ev.service)
+        done = timebands.split(self, world, sub, ev, Place(None, None), party, party_net, explain)
+        if done is not None:
+            return done
         rate = self.list_rate(home, ev.service, None, party, party_net, ev.at)
         if rate is None:
             interval = home.interval(ev.service)

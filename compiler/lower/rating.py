@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from compiler.lower import cite, texts
 from compiler.model import Tariff
+from compiler.lower import timebands
 from compiler.lower.versions import valid
 
 
@@ -74,5 +75,7 @@ def lower(tariff: Tariff) -> dict | None:
             "rates": tuple(rate(r) for r in pl.rates),
             "source": cite(pl.span),
             **valid(pl),
+            **timebands.band(pl),
         } for pl in tariff.price_lists),
+        **timebands.table(tariff),
     }

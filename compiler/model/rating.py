@@ -140,6 +140,7 @@ class PriceList:
     notes: tuple[Note, ...]
     span: Span
     validity: Validity | None = None  # compiler.model.versions: None is always in force
+    band: str | None = None  # compiler.model.timebands: None prices every band
 
     def interval(self, service: str) -> Interval | None:
         return next((i for s, i in self.intervals if s == service), None)

@@ -3,16 +3,13 @@ pin the dates down (adequacy kills every date mutant), and say what was derived 
 
 from __future__ import annotations
 
-import types
 from decimal import Decimal
 
 import pytest
 
 from compiler import adequacy
-from compiler.gen_python import module_source
-from compiler.vectors import scenario_of, vectors
-from runtime import scenario as sc
-from tests.vectors.conftest import check_vector
+from compiler.vectors import vectors
+from tests.versions.conftest import assert_module_meets_vectors, loaded_vectors
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +18,8 @@ def recorded(dated_tariff):
 
 
 def test_the_dated_module_meets_every_vector(dated_tariff, recorded):
-    module = types.ModuleType("generated_dated")
-    exec(compile(module_source(dated_tariff), "dated.py", "exec"), module.__dict__)
     assert "versions" in recorded
-    for kind, vs in recorded.items():
-        for v in vs:
-            problem = check_vector(v, module)
-            assert problem is None, f"{kind}/{v['name']}: {problem}"
+    assert_module_meets_vectors(dated_tariff, recorded)
 
 
 def charges(vector) -> list[Decimal]:
@@ -51,8 +43,7 @@ def test_the_grandfathered_pass_vector_is_what_the_spec_says(recorded):
 
 
 def test_adequacy_kills_every_date_mutant(dated_tariff, recorded):
-    loaded = [(f"{k}/{v['name']}", sc.load(scenario_of(v))) for k, vs in recorded.items()
-              for v in vs]
+    loaded = loaded_vectors(recorded)
     dated = [m for m in adequacy.mutants(dated_tariff) if type(m.old).__name__ == "Validity"]
     # 6 dated days (Standard: an end and a start; Roaming minutes: the same; Zimska karta: a
     # start and an end), one day later and one day earlier each
