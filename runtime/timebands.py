@@ -122,15 +122,25 @@ class BandedRating:
         tables = engine.tables
         rating = tables["rating"]
         self.bands = Bands(rating["time_bands"], ZoneInfo(tables["operator"]["timezone"]))
-        self.home_hooks: list = []
         self.by_band = {}
         for band in self.bands.names:
             lists = tuple(p for p in rating["price_lists"] if p.get("band") in (None, band))
-            r = make(_View(engine, {**tables, "rating": {**rating, "price_lists": lists}}))
-            r.home_hooks = self.home_hooks
-            self.by_band[band] = r
+            self.by_band[band] = make(_View(engine, {**tables, "rating": {**rating,
+                                                                          "price_lists": lists}}))
+        self.home_hooks = []
         self.last = self.by_band[self.bands.otherwise]
         self.split = self.bands.crossing == "split"
+
+    @property
+    def home_hooks(self) -> list:
+        """The hooks other areas register (runtime.family), shared by every band's rating."""
+        return self._hooks
+
+    @home_hooks.setter
+    def home_hooks(self, hooks: list) -> None:
+        self._hooks = hooks
+        for r in self.by_band.values():
+            r.home_hooks = hooks
 
     def at(self, when: datetime):
         """The rating of the band `when` is in."""

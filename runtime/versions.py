@@ -127,8 +127,8 @@ class VersionedRating:
             self.by_period.append(r)
 
     def at(self, when: datetime):
-        """The rating in force at the instant `when`."""
-        return self.by_period[self.periods.index(when)]
+        """The rating in force at the instant `when` (of its time band, with bands)."""
+        return self.by_period[self.periods.index(when)].at(when)
 
     def on_usage(self, world, ev, explain: bool):
         return self.by_period[self.periods.index(ev.at)].on_usage(world, ev, explain)

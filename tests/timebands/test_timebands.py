@@ -120,3 +120,13 @@ def test_bands_and_dates_together(tmp_path):
         for at, s, expected in cases:
             assert side.apply(world(), call(at, s))[1].charge == Money(expected, "RSD")
     same(evaluator, engine, world(), [call(at, s) for at, s, _ in cases])
+
+
+def test_home_hooks_reach_every_band(banded_engine):
+    """runtime.family registers its home hook on `engine.rating`; each band's rating sees it."""
+    rating = banded_engine.rating
+    assert all(r.home_hooks is rating.home_hooks for r in rating.by_band.values())
+    old, fresh = rating.home_hooks, []
+    rating.home_hooks = fresh  # as runtime.versions does when it holds one per period
+    assert all(r.home_hooks is fresh for r in rating.by_band.values())
+    rating.home_hooks = old
