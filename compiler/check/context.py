@@ -80,7 +80,7 @@ class Context:
     def declare(self, kind: str, name: str, span: Span) -> bool:
         """Record a name; a second declaration of the same name is error T0102."""
         table = self.names[kind]
-        if self.dating or (kind, name) in self.dated:
+        if self.dating or (self.dated and (kind, name) in self.dated):
             self.dated.add((kind, name))
             table.setdefault(name, span)
             return True  # versions of one item: compiler.check.versions checks their dates

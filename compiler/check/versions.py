@@ -31,6 +31,9 @@ DATED = {"roaming prices": "price_lists", "network prices": "price_lists",
          "home prices": "price_lists", "pass": "passes", "passes": "passes"}
 
 
+_WHEN_WORDS = frozenset({"valid", "until", "band"})
+
+
 def _is_validity(item) -> bool:
     if type(item) is not Stmt:
         return False
@@ -58,6 +61,11 @@ class When:
 
 def split(head: str, block: Block, ctx: Context) -> tuple[Block, When | None]:
     """The block without its validity and band lines, and when it applies (None: always)."""
+    for item in block.items:  # the common case, checked in one pass: none of those lines
+        if type(item) is Stmt and item.keyword.text in _WHEN_WORDS:
+            break
+    else:
+        return block, None
     block, band = timebands.split_band(head, block, ctx)
     block, validity = _split_validity(head, block, ctx)
     return block, (None if validity is None and band is None else When(validity, band))
