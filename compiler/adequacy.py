@@ -108,6 +108,15 @@ def _mb(value):
             (f"{value // 1024} MB -> {value // 1024 - 1} MB", value - 1024)]
 
 
+def _day(value):
+    """A validity's first or last day one day later and one day earlier."""
+    if value is None:
+        return []
+    import datetime
+    one = datetime.timedelta(days=1)
+    return [(f"{value} -> {value + one}", value + one), (f"{value} -> {value - one}", value - one)]
+
+
 def _tz(value):
     alt = "UTC" if value != "UTC" else "Europe/Berlin"
     return [(f"{value!r} -> {alt!r}", alt)]
@@ -205,6 +214,11 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("Category", "passes"): _drop,
     ("Destination", "names"): _drop,
     ("ServiceNumber", "roaming_price"): lambda v: [] if v is None else [(f"{v!r} -> None", None)],
+    ("Validity", "start"): _day, ("Validity", "end"): _day,  # effective dates
+    ("BandRule", "start"): lambda v: [] if v is None else _at(v),  # time bands
+    ("BandRule", "end"): lambda v: [] if v is None else _at(v),
+    ("BandRule", "days"): _drop, ("TimeBands", "holidays"): _drop,
+    ("TimeBands", "crossing"): _vocab(("start", "split")),
 }
 
 

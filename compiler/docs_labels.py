@@ -119,6 +119,22 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
     "free_rules": ("Free while active", "Besplatno dok je aktivan", "Aktiv olduqda pulsuz", "Бесплатно, пока активен"),
     "full_speed": ("{amount} at full speed, then {kbps} kbps", "{amount} punom brzinom, zatim {kbps} kbps", "{amount} tam sürətlə, sonra {kbps} kbps", "{amount} на полной скорости, затем {kbps} кбит/с"),
     "pass_rates": ("Prices while active", "Cene dok je aktivan", "Aktiv olduqda qiymətlər", "Цены, пока активен"),
+    # time bands (docs/language/time-bands.md)
+    "time_bands": ("Time bands", "Vremenski periodi", "Vaxt zolaqları", "Временные зоны тарификации"),
+    "band": ("Band", "Period", "Zolaq", "Зона"),
+    "band_days": ("Days", "Dani", "Günlər", "Дни"),
+    "band_hours": ("Hours (local time)", "Sati (lokalno vreme)", "Saatlar (yerli vaxt)", "Часы (местное время)"),
+    "holidays_word": ("holidays", "praznici", "bayramlar", "праздники"),
+    "all_day": ("all day", "ceo dan", "bütün gün", "весь день"),
+    "otherwise_band": ("At any other time: {band}.", "U svako drugo vreme: {band}.", "Digər vaxtlarda: {band}.", "В остальное время: {band}."),
+    "holidays_list": ("Holidays: {days}.", "Praznici: {days}.", "Bayramlar: {days}.", "Праздники: {days}."),
+    "crossing_start": ("A call that crosses a band edge is charged at the band it starts in.", "Poziv koji pređe granicu perioda naplaćuje se po periodu u kome je počeo.", "Zolaq sərhədini keçən zəng başladığı zolağa görə ödənilir.", "Звонок, пересекающий границу зоны, тарифицируется по зоне начала."),
+    "crossing_split": ("A call that crosses a band edge is split there: each part at its band's price per minute (the interval applies to the whole call, its rounding to the last part).", "Poziv koji pređe granicu perioda deli se na njoj: svaki deo po ceni svog perioda (interval važi za ceo poziv, zaokruživanje za poslednji deo).", "Zolaq sərhədini keçən zəng orada bölünür: hər hissə öz zolağının qiyməti ilə (interval bütün zəngə, yuvarlaqlaşdırma son hissəyə aiddir).", "Звонок, пересекающий границу зоны, делится на ней: каждая часть по цене своей зоны (интервал применяется ко всему звонку, округление — к последней части)."),
+    "in_band": ("Prices in band {band}.", "Cene u periodu {band}.", "{band} zolağında qiymətlər.", "Цены в зоне {band}."),
+    # effective dates (docs/language/effective-dates.md)
+    "valid_from": ("In force from {start}.", "Važi od {start}.", "{start} tarixindən qüvvədədir.", "Действует с {start}."),
+    "valid_until": ("In force until {end}.", "Važi do {end}.", "{end} tarixinədək qüvvədədir.", "Действует по {end}."),
+    "valid_between": ("In force from {start} until {end}.", "Važi od {start} do {end}.", "{start} - {end} tarixlərində qüvvədədir.", "Действует с {start} по {end}."),
     "exclusive": ("Activating another pass of the group “{group}” ends this one.", "Aktivacija drugog paketa iz grupe „{group}“ prekida ovaj.", "“{group}” qrupundan başqa paketin aktivləşdirilməsi bunu bitirir.", "Активация другого пакета группы «{group}» завершает этот."),
     "to": ("to", "ka", "hara", "на"),
     # codes

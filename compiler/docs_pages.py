@@ -24,6 +24,33 @@ BALANCE_ACTIONS = ("balance", "account_details", "status", "plan_status", "grant
                    "revoke_access", "card_check")
 
 
+
+def time_bands(tariff: Tariff, fmt) -> dict | None:
+    """The operator's time bands for the prices page (None without bands)."""
+    if not tariff.time_bands:
+        return None
+    tb = tariff.time_bands[0]
+    rows = [[r.band, _join(fmt.t("holidays_word") if d == "holidays" else d for d in r.days),
+             fmt.t("all_day") if r.start is None else
+             f"{r.start[0]:02d}:{r.start[1]:02d}-{r.end[0]:02d}:{r.end[1]:02d}", _code(cite(r.span))]
+            for r in tb.rules]
+    lines = [fmt.t("otherwise_band", band=tb.otherwise), fmt.t("crossing_" + tb.crossing)]
+    if tb.holidays:
+        lines.insert(1, fmt.t("holidays_list", days=_join(fmt.date(d) for d in tb.holidays)))
+    return {"header": [fmt.t("band"), fmt.t("band_days"), fmt.t("band_hours"), fmt.t("source")],
+            "rows": rows, "lines": lines, "source": cite(tb.span)}
+
+
+def validity(v, fmt) -> str:
+    """When a dated price list or pass is in force, in the page's language ("" undated)."""
+    if v is None:
+        return ""
+    if v.start and v.end:
+        return fmt.t("valid_between", start=fmt.date(v.start), end=fmt.date(v.end))
+    if v.start:
+        return fmt.t("valid_from", start=fmt.date(v.start))
+    return fmt.t("valid_until", end=fmt.date(v.end))
+
 def build(tariff: Tariff, fmt: Format, vectors: VectorIndex | None = None) -> dict[str, dict]:
     """`vectors`: the golden vectors the worked examples come from (computed when not given)."""
     ex = Examples(tariff, fmt, vectors if vectors is not None else of_tariff(tariff))
@@ -109,7 +136,8 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
                  "on_network": fmt.t("on_network", network=pl.network) if pl.network else "",
                  "intervals": [(fmt.service(s), i.notation, cite(i.span)) for s, i in pl.intervals],
-                 "examples": ex.usage(pl)}
+                 "examples": ex.usage(pl), "valid": validity(pl.validity, fmt),
+                 "band": fmt.t("in_band", band=pl.band) if pl.band else ""}
         if pl.kind == "zones":
             services = list(dict.fromkeys(r.service for r in pl.rates))
             zone_names = list(dict.fromkeys(r.zone for r in pl.rates))
@@ -135,7 +163,7 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  + (f"; {fmt.t('class_except')} {_join(svc.not_numbers)}" if svc.not_numbers else ""),
                  "source": cite(svc.span), "notes": fmt.notes(svc.notes)} for svc in tariff.services]
     return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
-            "membership": membership, "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
+            "membership": membership, "bands": time_bands(tariff, fmt), "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
@@ -196,7 +224,8 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "family": p.family or "", "for": fmt.eligibility(p.eligibility), "free": free,
             "rates": [f"{fmt.service(r.service)}: {_rate_cell(r, fmt)}" for r in p.rates],
             "exclusive": fmt.t("exclusive", group=p.exclusive) if p.exclusive else "",
-            "source": cite(p.span), "notes": fmt.notes(p.notes)})
+            "source": cite(p.span), "notes": fmt.notes(p.notes),
+            "valid": validity(p.validity, fmt)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),
               fmt.t("activation"), fmt.t("bill_name"), fmt.t("source")]
     lifecycles = [{"name": name, "diagram": mermaid(pass_machine(tariff, group, fmt))}

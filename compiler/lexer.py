@@ -57,6 +57,7 @@ RULES: tuple[tuple[str, object], ...] = (
     (r"<\w+:\w+(?:[ \t]+\d+(?:\.\.\d+)?)?>", Name.Variable),
     (r"\+\d{3,}", Number.Other),  # phone prefixes
     (r"\d{1,2}\.\d{1,2}\.\d{4}", Number.Other),  # dates
+    (r"\d{4}-\d{2}-\d{2}", Number.Other),  # ISO dates: valid from 2027-01-01
     (r"\d{1,2}:\d{2}\b", Number.Other),  # times of day
     # charging intervals: 60/60, 30+1, 1+1 kB, 5 KB + 100 KB
     (r"\d+(?:[ \t]*[kK]B)?[ \t]*[/+][ \t]*\d+(?:[ \t]*[kK]B)?", Number.Integer),
