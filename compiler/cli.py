@@ -7,6 +7,8 @@
     tariffc fmt [--check] [--diff] PATH...
     tariffc diff OLD NEW | REV1..REV2 | --git REV1 REV2 [--format markdown|json]
     tariffc watch [PATH] [--out DIR] [--docs DIR] [--no-build] [--once]
+    tariffc rate OPERATOR CDRS --out RATED [--rejects FILE] [--world SCENARIO.json]
+    tariffc impact OLD NEW CDRS [--operator ID] [--format markdown|json]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
 failed or an event raised an error it did not expect), 2 usage error, a path that does not
@@ -341,6 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("operators", nargs="*", metavar="OPERATOR", help="operator ids (default: all)")
     p.add_argument("--specs", default="specs", help="the specs folder (default: specs)")
     p.set_defaults(func=cmd_adequacy)
+
+    from compiler import impact, rate  # bulk rating (docs/cdr.md): imports pyarrow lazily
+    rate.add_parser(sub)
+    impact.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,123 @@
+"""CDR files in and out, streamed by record batches: CSV and Parquet (by the file's suffix).
+
+Reading never holds the whole file: Parquet by `ParquetFile.iter_batches`, CSV by Arrow's
+streaming reader with every column read as text (so one odd cell in the millionth row cannot
+change a column's type; `runtime.cdr.columns` types them). Writing appends each table as
+it comes (`ParquetWriter`, `CSVWriter`); text columns are dictionary-encoded in Parquet and
+plain in CSV, where `charge` is its exact decimal string.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 1 << 20
+
+
+def kind_of(path: str | Path) -> str:
+    """`parquet` or `csv`, by the suffix (`.parquet`/`.pq`; anything else is CSV)."""
+    return "parquet" if Path(path).suffix.lower() in (".parquet", ".pq") else "csv"
+
+
+def count_rows(path: str | Path) -> int | None:
+    """The number of rows of a Parquet file (from its footer); None for CSV."""
+    return pq.ParquetFile(path).metadata.num_rows if kind_of(path) == "parquet" else None
+
+
+def read_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """The record batches of a CDR file, in order."""
+    if kind_of(path) == "parquet":
+        yield from pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+        return
+    with open(path, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), None)
+    if not header:
+        return
+    types = {name: pa.string() for name in header}
+    block = max(1 << 16, min(batch_rows * 64, 64 << 20))
+    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=block),
+                           convert_options=pcsv.ConvertOptions(column_types=types,
+                                                               strings_can_be_null=True))
+    for batch in reader:
+        if batch.num_rows:
+            yield batch
+
+
+class Writer:
+    """Appends tables to a CSV or Parquet file; the schema is the first table's."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.kind = kind_of(path)
+        self._w = None
+        self._schema = None
+        self.rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        if self.kind == "csv":
+            table = pa.table({n: _plain(c) for n, c in zip(table.column_names, table.columns)})
+        if self._w is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._schema = table.schema
+            self._w = pq.ParquetWriter(self.path, table.schema) if self.kind == "parquet" \
+                else pcsv.CSVWriter(self.path, table.schema)
+        elif table.schema != self._schema:
+            table = table.cast(self._schema)
+        self._w.write_table(table)
+        self.rows += table.num_rows
+
+    def close(self, schema: pa.Schema | None = None) -> None:
+        """Close the file; with nothing written, write `schema`'s header (an empty table)."""
+        if self._w is None and schema is not None:
+            self.write(schema.empty_table())
+        if self._w is not None:
+            self._w.close()
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column as plain values (the CSV writer wants them so)."""
+    if pa.types.is_dictionary(col.type):
+        return pc.cast(col, col.type.value_type)
+    return col
+
+
+def rate_file(rater, src: str | Path, out: str | Path, rejects: str | Path | None = None,
+              batch_rows: int = BATCH_ROWS, progress=None) -> dict:
+    """Rate every row of `src` into `out` (rejected rows into `rejects`, or kept in `out`
+    with status `rejected` when None), streaming; `progress(n)` is called per batch read.
+    Returns the rater's counts (`in` = `rated` + `refused` + `rejected`)."""
+    from runtime.cdr.rater import STATUS
+
+    rated, bad = Writer(out), Writer(rejects) if rejects is not None else None
+    rejected = STATUS.index("rejected")
+
+    def put(table):
+        if table is None or not table.num_rows:
+            return
+        if bad is None:
+            rated.write(table)
+            return
+        is_bad = pc.equal(pc.cast(table.column("status"), pa.string()), STATUS[rejected])
+        bad_rows = table.filter(is_bad)
+        if bad_rows.num_rows:
+            bad.write(bad_rows)
+        rated.write(table.filter(pc.invert(is_bad)))
+
+    try:
+        for batch in read_batches(src, batch_rows):
+            put(rater.feed(batch))
+            if progress is not None:
+                progress(batch.num_rows)
+        put(rater.finish())
+    finally:
+        rated.close()
+        if bad is not None:
+            bad.close()
+    return dict(rater.counts)
