@@ -18,8 +18,6 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
-
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -42,6 +40,8 @@ class Impact:
         """Add one pair of output tables (the same rows, in the same order)."""
         if old is None:
             return
+        import numpy as np
+
         n = old.num_rows
         self.rows += n
         q = [_quanta(t, self.digits) for t in (old, new)]
@@ -91,7 +91,9 @@ class Impact:
 
 def _quanta(table, digits: int) -> np.ndarray:
     """Charges in integer quanta (0 where none: refused or rejected)."""
+    import numpy as np
     import pyarrow.compute as pc
+
     col = pc.fill_null(table.column("charge"), Decimal(0))
     return np.array([int(d.scaleb(digits)) for d in col.to_pylist()], dtype=object)
 
