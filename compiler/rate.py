@@ -24,22 +24,14 @@ def _error(message: str) -> int:
 
 
 def load_world(engine, path: str | None):
-    """The world of a scenario file (its subscribers, then its events played), or an empty
+    """The world of a scenario file (`runtime.cdr.rater.world_of_scenario`), or an empty
     world; raises `runtime.scenario.ScenarioError` or `ValueError` for a bad file."""
-    from runtime import scenario
+    from runtime.cdr.rater import world_of_scenario
     from runtime.state import World, frozen_map
 
     if path is None:
         return World(frozen_map({}))
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    data.setdefault("operator", engine.operator_id)
-    data.setdefault("description", "world for tariffc rate")
-    data.setdefault("events", [])
-    sc = scenario.load(data)
-    world = scenario._Binder(scenario.engine_of(sc.operator, engine)).world(sc)
-    for _, _, _, w in scenario.play(sc, engine):
-        world = w
-    return world
+    return world_of_scenario(engine, json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _progress(total: int | None):
@@ -92,7 +84,7 @@ def run(args) -> int:
         from runtime.cdr import spark
         try:
             counts = spark.rate_file(args.spark, engine.operator_id, str(src), args.out,
-                                     args.rejects, args.world)
+                                     args.rejects, args.world, args.segment)
         except SchemaError as e:
             return _error(f"{args.cdrs}: {e}")
     else:

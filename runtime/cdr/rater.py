@@ -117,7 +117,7 @@ class Rater:
                         reasons[i] = why
         if deferred.any():
             idx = pa.array(np.flatnonzero(deferred))
-            self.deferred.append((batch.take(idx), pa.table({k: cols[k].take(idx) for k in WORK})))
+            self.deferred.append((pa.Table.from_batches([batch.take(idx)]), pa.table({k: cols[k].take(idx) for k in WORK})))
             status[deferred] = DEFERRED
         keep = np.flatnonzero(status != DEFERRED)
         if not len(keep):
@@ -246,6 +246,21 @@ class Rater:
                 why[j] = text
         out["reason"] = pa.array(why, pa.string())
         return pa.table(out)
+
+
+def world_of_scenario(engine, data: dict) -> World:
+    """The world of a decoded scenario document (docs/scenario.md; `operator`, `description`
+    and `events` may be left out): its subscribers, then its events played (buying passes,
+    forming family groups). Raises `runtime.scenario.ScenarioError` for a malformed one."""
+    from runtime import scenario
+
+    data = {"operator": engine.operator_id, "description": "the world of a CDR run",
+            "events": [], **data}
+    sc = scenario.load(data)
+    world = scenario._Binder(scenario.engine_of(sc.operator, engine)).world(sc)
+    for _, _, _, w in scenario.play(sc, engine):
+        world = w
+    return world
 
 
 def decimals(quanta: np.ndarray, valid: np.ndarray, digits: int) -> pa.Array:

@@ -1,0 +1,87 @@
+"""Stateful rows (balances, passes) are grouped by subscriber, sorted by time and folded
+through `Engine.run`: the results equal a fold of `Engine.apply` (issue 11)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from tests.cdr.conftest import actual, engine, expected, rate_rows
+
+from compiler.rate import load_world
+from runtime.errors import TariffError
+from runtime.events import Usage, Where
+
+A, B, C = "+381631000001", "+381631000002", "+381631000003"
+WORLD = {"subscribers": [
+    {"msisdn": A, "segment": "prepaid", "balance": "500.00"},
+    {"msisdn": B, "segment": "prepaid", "balance": "100000.00"}],
+    "events": [{"at": "2026-06-01T09:00:00+02:00",
+                "dial": {"msisdn": B, "text": "*111#", "answer": "6 1", "country": "AT"}}]}
+
+
+def _row(t: str, who: str, service: str, qty, country="DE", party="+4930123456"):
+    return {"time": f"2026-06-0{t}+02:00", "msisdn": who, "service": service, "quantity": qty,
+            "country": country, "network": None, "party": party}
+
+
+ROWS = [  # not in time order: the fold sorts each subscriber's rows by time
+    _row("1T12:00:00", A, "outgoing call", 61),
+    _row("1T10:00:00", A, "outgoing call", 61),
+    _row("1T11:00:00", B, "outgoing call", 61),
+    _row("1T11:30:00", A, "outgoing call", 61),
+    _row("1T13:00:00", A, "sms", 1, party=None),
+    _row("1T13:30:00", A, "outgoing call", 5, country="XX"),
+    _row("1T10:30:00", C, "outgoing call", 61),
+    _row("2T10:00:00", B, "data", 2048, party=None),
+    _row("1T08:00:00", B, "outgoing call", 61),
+]
+
+
+def _world(eng, tmp_path):
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(WORLD), encoding="utf-8")
+    return load_world(eng, str(path))
+
+
+def test_fold_equals_apply_fold(tmp_path):
+    eng = engine("telenor_rs")
+    world = _world(eng, tmp_path)
+    out, counts = rate_rows(eng, ROWS, world, batch_rows=4)
+    assert counts["in"] == len(ROWS) == counts["rated"] + counts["refused"] + counts["rejected"]
+    # the fold of apply, by hand: stateful rows in time order, on one world
+    order = sorted((i for i, r in enumerate(ROWS, 1) if r["msisdn"] != C),
+                   key=lambda i: (datetime.fromisoformat(ROWS[i - 1]["time"]), i))
+    w = world
+    for i in order:
+        r = ROWS[i - 1]
+        ev = Usage(r["msisdn"].lstrip("+"), datetime.fromisoformat(r["time"]), r["service"],
+                   r["quantity"], Where(r["country"], r["network"]), r["party"])
+        try:
+            w, o = eng.apply(w, ev)
+            want = ("ok" if o.ok else "refused", None if o.charge is None else str(o.charge.amount),
+                    o.rule, o.source, o.data["billed"], None)
+        except TariffError as e:
+            want = ("rejected", None, None, None, None, e.code)
+        assert actual(out[i]) == want, (i, r)
+    assert actual(out[7]) == expected(eng, ROWS[6])  # C has no state: stateless
+
+
+def test_balance_runs_out_in_time_order(tmp_path):
+    """A has 500.00 RSD; a Zona 1 call of 61 s costs 2 x 119.90 = 239.80: the calls at 10:00
+    and 11:30 are taken (500.00 - 479.60 = 20.40 left), the one at 12:00 is refused, and so
+    is the SMS at 13:00 (29.90 > 20.40); the unknown zone is rejected."""
+    eng = engine("telenor_rs")
+    out, _ = rate_rows(eng, ROWS, _world(eng, tmp_path))
+    assert [out[i]["status"] for i in (2, 4, 1, 5, 6)] == \
+        ["ok", "ok", "refused", "refused", "rejected"]
+    assert str(out[2]["charge"]) == str(2 * __import__("decimal").Decimal("119.90"))
+
+
+def test_pass_rows_use_the_pass(tmp_path):
+    """B bought Putni paket 1 at 09:00: the call at 11:00 is covered by it (0.00), the call
+    at 08:00, before the purchase, is charged at the Zona 1 price (239.80)."""
+    eng = engine("telenor_rs")
+    out, _ = rate_rows(eng, ROWS, _world(eng, tmp_path))
+    assert str(out[3]["charge"]) == "0.00" and "passes.tariff" in out[3]["source"]
+    assert str(out[9]["charge"]) == "239.80"
