@@ -57,13 +57,18 @@ class Labels:
         return found
 
     def columns(self, ids: np.ndarray, valid: np.ndarray) -> dict[str, pa.Array]:
-        """One dictionary-encoded column per field, null where not `valid`."""
+        """One dictionary-encoded column per field, null where not `valid` or the field is
+        None (nulls in the indices: Parquet writes no null inside a dictionary)."""
         out = {}
-        mask = ~valid if not valid.all() else None
-        indices = pa.array(np.where(valid, ids, 0).astype(np.int32), mask=mask)
+        safe = np.where(valid, ids, 0)
+        indices = safe.astype(np.int32)
         for k, name in enumerate(self.FIELDS):
-            values = pa.array([r[k] for r in self.rows] or [None], pa.string())
-            out[name] = pa.DictionaryArray.from_arrays(indices, values)
+            values = [r[k] for r in self.rows] or [None]
+            none = np.array([v is None for v in values], dtype=bool)
+            mask = ~valid | none[safe]
+            dictionary = pa.array(["" if v is None else v for v in values], pa.string())
+            out[name] = pa.DictionaryArray.from_arrays(
+                pa.array(indices, mask=mask if mask.any() else None), dictionary)
         return out
 
 

@@ -231,9 +231,9 @@ class Rater:
         out["status"] = pa.DictionaryArray.from_arrays(pa.array(s.astype(np.int32)),
                                                        pa.array(STATUS))
         out["charge"] = decimals(q, c, self.digits)
-        cur = np.where(rejected, 1, 0).astype(np.int32)
         out["currency"] = pa.DictionaryArray.from_arrays(
-            pa.array(cur, mask=rejected), pa.array([self.engine.currency, None]))
+            pa.array(np.zeros(len(keep), dtype=np.int32), mask=rejected if rejected.any()
+                     else None), pa.array([self.engine.currency]))
         out["billed"] = pa.array(b, mask=~has_label)
         out["unit"], out["zone"] = labels["unit"], labels["zone"]
         out["on_network"], out["rule"], out["source"] = \
