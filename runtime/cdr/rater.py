@@ -254,8 +254,15 @@ def world_of_scenario(engine, data: dict) -> World:
     forming family groups). Raises `runtime.scenario.ScenarioError` for a malformed one."""
     from runtime import scenario
 
-    data = {"operator": engine.operator_id, "description": "the world of a CDR run",
-            "events": [], **data}
+    data = {"operator": engine.operator_id, "description": "the world of a CDR run", **data}
+    if not data.get("events"):  # subscribers only (a scenario needs events: check those alone)
+        c = scenario._Checker()
+        subs = scenario._subscribers(c, data.get("subscribers", []))
+        extra = scenario._world(c, data.get("world", {}))
+        if c.problems:
+            raise scenario.ScenarioError(c.problems)
+        sc = scenario.Scenario(data["operator"], data["description"], subs, extra, ())
+        return scenario._Binder(scenario.engine_of(sc.operator, engine)).world(sc)
     sc = scenario.load(data)
     world = scenario._Binder(scenario.engine_of(sc.operator, engine)).world(sc)
     for _, _, _, w in scenario.play(sc, engine):
