@@ -62,15 +62,20 @@ def prepare(batch: pa.RecordBatch, first_row: int) -> tuple[dict[str, pa.Array],
     for c in TEXT:
         if c in names:
             col = batch.column(names[c])
-            if pa.types.is_dictionary(col.type):
-                col = col.dictionary_decode()
-            col = pc.cast(col, pa.string())
-            if c != "msisdn":  # an empty cell is a missing value
-                col = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
-            cols[c] = col
+            if pa.types.is_dictionary(col.type):  # kept encoded: the kernel reads the values
+                cols[c] = pa.DictionaryArray.from_arrays(col.indices, _text(col.dictionary, c))
+            else:
+                cols[c] = _text(col, c)
         else:
             cols[c] = pa.nulls(n, pa.string())
     return cols, bad
+
+
+def _text(col: pa.Array, name: str) -> pa.Array:
+    col = pc.cast(col, pa.string())
+    if name != "msisdn":  # an empty cell is a missing value
+        col = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    return col
 
 
 def _times(col: pa.Array, bad: dict) -> pa.Array:

@@ -34,7 +34,12 @@ def count_rows(path: str | Path) -> int | None:
 def read_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """The record batches of a CDR file, in order."""
     if kind_of(path) == "parquet":
-        yield from pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+        # Text columns come dictionary-encoded (as Parquet stores them): the kernel works on
+        # their few distinct values, and the writer writes them back without re-encoding.
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if pa.types.is_string(f.type)
+                or pa.types.is_large_string(f.type)]
+        yield from pq.ParquetFile(path, read_dictionary=text).iter_batches(batch_size=batch_rows)
         return
     with open(path, newline="", encoding="utf-8") as f:
         header = next(csv.reader(f), None)

@@ -183,13 +183,14 @@ class Kernel:
         entry = lut[codes]
         # The other party: plain digits, or slow (Rating.normal would normalise or refuse).
         has_party = ~_nulls(party)
-        plain = _true(pc.match_substring_regex(party, E164))
+        plain = test(party, lambda v: pc.match_substring_regex(v, E164))
         entry[has_party & ~plain] = SLOW
         by_party = entry <= -2
         if by_party.any():
             rows = np.flatnonzero(by_party)
             sub = party.take(pa.array(rows))
-            prefix = pc.utf8_slice_codeunits(pc.utf8_ltrim(sub, "+"), 0, self.plen)
+            prefix = on_values(sub, lambda v: pc.utf8_slice_codeunits(pc.utf8_ltrim(v, "+"), 0,
+                                                                       self.plen))
             spot_col = pa.array(-2 - entry[rows])
             pcodes, pvalues = _combine([spot_col, prefix])
             plut = np.array([self._party(s, p) for s, p in pvalues] or [SLOW], dtype=np.int64)
@@ -202,16 +203,41 @@ class Kernel:
         >= 0 and <= the class's max_qty): `runtime.batch.charge_of`, vectorised."""
         first, nxt, sub, price, base, d, _, label = self.arrays()
         f, n = first[cls], nxt[cls]
-        billed = np.where(qty <= f, f, f - (f - qty) // n * n)
-        quanta = (price[cls] * (billed - sub[cls]) + base[cls]) // d[cls]
-        zero = qty == 0
-        billed[zero] = 0
-        quanta[zero] = 0
+        # billed = first if qty <= first else first + the started `next` blocks past it:
+        # f - (f - qty) // n * n is <= f exactly when qty <= f, so a maximum picks the case.
+        billed = f - qty
+        billed //= n
+        billed *= n
+        np.subtract(f, billed, out=billed)
+        np.maximum(billed, f, out=billed)
+        billed *= qty != 0  # 0 units cost nothing
+        quanta = billed - sub[cls]
+        quanta *= price[cls]
+        quanta += base[cls]
+        quanta //= d[cls]
+        quanta *= billed != 0
         return billed, quanta, label[cls]
 
     def too_big(self, cls: np.ndarray, qty: np.ndarray) -> np.ndarray:
         """Rows whose quantity could overflow int64 in `charge`."""
         return qty > self.arrays()[6][cls]
+
+
+def on_values(col: pa.Array, fn) -> pa.Array:
+    """An elementwise text function; on a dictionary array, on its (few) values only."""
+    if pa.types.is_dictionary(col.type):
+        return pa.DictionaryArray.from_arrays(col.indices, fn(col.dictionary))
+    return fn(col)
+
+
+def test(col: pa.Array, fn) -> np.ndarray:
+    """An elementwise predicate as a numpy bool array (null: False); on a dictionary array,
+    evaluated on its values and gathered by its indices."""
+    if pa.types.is_dictionary(col.type):
+        values = np.append(_true(fn(col.dictionary)), False)
+        idx = pc.fill_null(col.indices, len(values) - 1).to_numpy(zero_copy_only=False)
+        return values[idx]
+    return _true(fn(col))
 
 
 def _nulls(arr: pa.Array) -> np.ndarray:
@@ -229,10 +255,18 @@ def _combine(columns: list[pa.Array]) -> tuple[np.ndarray, list[tuple]]:
     code = None
     dicts = []
     for col in columns:
-        enc = col.dictionary_encode() if not pa.types.is_dictionary(col.type) else col
-        values = enc.dictionary.to_pylist() + [None]
-        idx = pc.fill_null(enc.indices, len(values) - 1).to_numpy(zero_copy_only=False)
-        idx = idx.astype(np.int64)
+        if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
+            inner = col.dictionary.dictionary_encode()
+            values = inner.dictionary.to_pylist() + [None]
+            remap = np.append(pc.fill_null(inner.indices, len(values) - 1).to_numpy(
+                zero_copy_only=False).astype(np.int64), len(values) - 1)
+            idx = remap[pc.fill_null(col.indices, len(remap) - 1).to_numpy(
+                zero_copy_only=False).astype(np.int64)]
+        else:
+            enc = col.dictionary_encode()
+            values = enc.dictionary.to_pylist() + [None]
+            idx = pc.fill_null(enc.indices, len(values) - 1).to_numpy(
+                zero_copy_only=False).astype(np.int64)
         dicts.append(values)
         code = idx if code is None else code * len(values) + idx
     size = 1

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from runtime.cdr.columns import prepare
-from runtime.cdr.kernel import E164, Kernel, Labels
+from runtime.cdr.kernel import E164, Kernel, Labels, test
 from runtime.errors import MalformedNumber, TariffError
 from runtime.events import Usage, Where
 from runtime.numbers import COUNTRY_CODES, normalise
@@ -83,8 +83,9 @@ class Rater:
         qty = cols["quantity"]
         qty_np = pc.fill_null(qty, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         msisdn = cols["msisdn"]
-        plain = _true(pc.match_substring_regex(msisdn, E164))
-        member = plain & _true(pc.is_in(pc.utf8_ltrim(msisdn, "+"), value_set=self.members)) \
+        plain = test(msisdn, lambda v: pc.match_substring_regex(v, E164))
+        member = plain & test(msisdn, lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
+                                                         value_set=self.members)) \
             if len(self.members) else np.zeros(n, dtype=bool)
         readable = np.ones(n, dtype=bool)
         for i, why in bad.items():
@@ -96,11 +97,13 @@ class Rater:
             cls = self.kernel.classify(cols["service"], cols["country"], cols["network"],
                                        cols["party"])
             fast &= cls >= 0
-            fast[fast] = ~self.kernel.too_big(cls[fast], qty_np[fast])
-            b, q, lab = self.kernel.charge(cls[fast], qty_np[fast])
-            billed[fast], quanta[fast], label[fast] = b, q, lab
-            charged[fast] = True
-            self.counts["kernel"] += int(fast.sum())
+            if fast.any():
+                cls = np.maximum(cls, 0)  # every row (cheaper than selecting); used where fast
+                fast &= ~self.kernel.too_big(cls, qty_np)
+                billed, quanta, label = self.kernel.charge(cls, qty_np)
+                label[~fast] = -1  # the other rows are decided below, or rejected
+                charged = fast.copy()
+                self.counts["kernel"] += int(fast.sum())
         else:
             fast[:] = False
         deferred = member & readable
@@ -221,13 +224,14 @@ class Rater:
         for k, name in enumerate(STATUS):
             self.counts[{"ok": "rated", "refused": "refused", "rejected": "rejected"}[name]] += \
                 int((s == k).sum())
+        every = len(keep) == batch.num_rows
         idx = pa.array(keep)
-        out = {name: batch.column(name).take(idx) for name in batch.schema.names
-               if name.strip().lower() not in self.schema.names}
-        has_label = lab >= 0
+        out = {name: batch.column(name) if every else batch.column(name).take(idx)
+               for name in batch.schema.names if name.strip().lower() not in self.schema.names}
+        has_label = (lab >= 0) & (s != REJECTED)
         labels = self.labels.columns(lab, has_label)
         rejected = s == REJECTED
-        out["row"] = row_col.take(idx)
+        out["row"] = row_col if every else row_col.take(idx)
         out["status"] = pa.DictionaryArray.from_arrays(pa.array(s.astype(np.int32)),
                                                        pa.array(STATUS))
         out["charge"] = decimals(q, c, self.digits)
@@ -238,13 +242,7 @@ class Rater:
         out["unit"], out["zone"] = labels["unit"], labels["zone"]
         out["on_network"], out["rule"], out["source"] = \
             labels["network"], labels["rule"], labels["source"]
-        pos = {int(k): j for j, k in enumerate(keep.tolist())} if reasons else {}
-        why = [None] * len(keep)
-        for i, text in reasons.items():
-            j = pos.get(i)
-            if j is not None:
-                why[j] = text
-        out["reason"] = pa.array(why, pa.string())
+        out["reason"] = _reasons(reasons, keep)
         return pa.table(out)
 
 
@@ -286,6 +284,21 @@ def decimals(quanta: np.ndarray, valid: np.ndarray, digits: int) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, digits), len(q),
                                  [validity, pa.py_buffer(words)],
                                  null_count=int((~valid).sum()))
+
+
+def _reasons(reasons: dict[int, str], keep: np.ndarray) -> pa.Array:
+    """The reason column of the rows `keep` (sorted), from {row index: reason}."""
+    if not reasons:
+        return pa.nulls(len(keep), pa.string())
+    texts = [None]
+    idx = np.zeros(len(keep), dtype=np.int32)
+    at = np.array(sorted(reasons), dtype=np.int64)
+    pos = np.searchsorted(keep, at)
+    for i, j in zip(at.tolist(), pos.tolist()):
+        if j < len(keep) and keep[j] == i:
+            idx[j] = len(texts)
+            texts.append(reasons[i])
+    return pc.take(pa.array(texts, pa.string()), pa.array(idx))
 
 
 def _usage(msisdn: str, r: dict) -> Usage:

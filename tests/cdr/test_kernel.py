@@ -46,6 +46,19 @@ def test_hand_derived_charges():
     assert counts["kernel"] == 2
 
 
+def test_unreadable_rows_beside_kernel_rows_have_no_result():
+    """An unparsable time rejects its row even where the kernel rates its neighbours: no
+    rule, zone or billed units leak into the rejected row."""
+    eng = engine("telenor_rs")
+    base = {"msisdn": "+381631234567", "service": "sms", "quantity": 1, "country": "DE",
+            "network": None, "party": None}
+    rows = [dict(base, time="yesterday"), dict(base, time="2026-07-01T10:00:00Z")]
+    out, counts = rate_rows(eng, rows)
+    assert counts["kernel"] == 1
+    assert actual(out[1]) == ("rejected", None, None, None, None, "invalid_row")
+    assert out[1]["zone"] is None and out[1]["unit"] is None
+
+
 def test_decimal_column_is_exact():
     q = np.array([0, 1, -1, 23980, 10 ** 17 + 3])
     col = decimals(q, np.array([True, True, True, False, True]), 2)
