@@ -132,6 +132,13 @@ class Outcomes(Sequence):
         for i in range(len(self._items)):
             yield self[i]
 
+    def records(self) -> list:
+        """What the run kept per event, unbuilt (for bulk readers such as runtime.cdr): an
+        `Outcome`, the `Usage` itself (charged at its rate: `Batch.record` says how), or a
+        record tuple `(ev, spot, rate, billed, quanta or None, effect, info)` that
+        `Batch.outcome` turns into an `Outcome`."""
+        return self._items
+
     def __eq__(self, other) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
@@ -319,6 +326,10 @@ class Batch:
                                    r[2].unit))
             return out
         return make
+
+    def record(self, ev: Usage) -> tuple:
+        """The record tuple of a usage `run` kept as itself (see `Outcomes.records`)."""
+        return self._record(ev)
 
     def _record(self, ev: Usage) -> tuple:
         """The full record of an event the run kept as itself (rated at its rate, no pass

@@ -71,8 +71,11 @@ class Writer:
         if self._w is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._schema = table.schema
-            self._w = pq.ParquetWriter(self.path, table.schema) if self.kind == "parquet" \
-                else pcsv.CSVWriter(self.path, table.schema)
+            # No column statistics (on dictionary text they cost more than the rating) and
+            # the charge as Parquet's INT64 decimal (exact, as the decimal128 column).
+            self._w = pq.ParquetWriter(self.path, table.schema, write_statistics=False,
+                                       store_decimal_as_integer=True) \
+                if self.kind == "parquet" else pcsv.CSVWriter(self.path, table.schema)
         elif table.schema != self._schema:
             table = table.cast(self._schema)
         self._w.write_table(table)

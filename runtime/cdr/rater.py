@@ -19,6 +19,8 @@ Every output batch has the input's columns and `RESULT`; rejects have status `re
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,6 +30,7 @@ from runtime.cdr.kernel import E164, Kernel, Labels, test
 from runtime.errors import MalformedNumber, TariffError
 from runtime.events import Usage, Where
 from runtime.numbers import COUNTRY_CODES, normalise
+from runtime.rating import builder
 from runtime.state import Subscriber, World, frozen_map, world_of
 
 STATUS = ("ok", "refused", "rejected")
@@ -94,16 +97,9 @@ class Rater:
             reasons[i] = f"invalid_row: {why}"
         fast = readable & plain & ~member & (qty_np >= 0)
         if self.kernel is not None and fast.any():
-            cls = self.kernel.classify(cols["service"], cols["country"], cols["network"],
-                                       cols["party"])
-            fast &= cls >= 0
-            if fast.any():
-                cls = np.maximum(cls, 0)  # every row (cheaper than selecting); used where fast
-                fast &= ~self.kernel.too_big(cls, qty_np)
-                billed, quanta, label = self.kernel.charge(cls, qty_np)
-                label[~fast] = -1  # the other rows are decided below, or rejected
-                charged = fast.copy()
-                self.counts["kernel"] += int(fast.sum())
+            fast, billed, quanta, label = self._kernel(cols, qty_np, fast)
+            charged = fast.copy()
+            self.counts["kernel"] += int(fast.sum())
         else:
             fast[:] = False
         deferred = member & readable
@@ -127,6 +123,21 @@ class Rater:
             return None
         return self._output(batch, cols["row"], keep, status, quanta, charged, billed, label,
                             reasons)
+
+    def _kernel(self, cols: dict, qty: np.ndarray, fast: np.ndarray):
+        """(rows the kernel rates, billed, quanta, label) for the `fast` candidates; the
+        arrays hold the kernel's figures on those rows (label -1 elsewhere)."""
+        cls = self.kernel.classify(cols["service"], cols["country"], cols["network"],
+                                   cols["party"])
+        fast = fast & (cls >= 0)
+        n = len(qty)
+        if not fast.any():
+            return fast, np.zeros(n, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64)
+        cls = np.maximum(cls, 0)  # every row (cheaper than selecting); used where fast
+        fast &= ~self.kernel.too_big(cls, qty)
+        billed, quanta, label = self.kernel.charge(cls, qty)
+        label[~fast] = -1  # the other rows are decided elsewhere, or rejected
+        return fast, billed, quanta, label
 
     def _one(self, r: dict):
         """One row through `Engine.apply` (a subscriber alone); None: it has state."""
@@ -162,46 +173,78 @@ class Rater:
         orig = pa.concat_tables([o for o, _ in self.deferred], promote_options="permissive")
         work = pa.concat_tables([w for _, w in self.deferred])
         self.deferred = []
-        rows = {k: work.column(k).to_pylist() for k in WORK}
         n = work.num_rows
-        digits = [normalise(m, self.cc) for m in rows["msisdn"]]
-        keys = [self.account(d) for d in digits]
-        order = sorted(range(n), key=lambda i: (keys[i], rows["time"][i], rows["row"][i]))
+        # accounts, by the distinct numbers; then rows sorted by (account, time, row)
+        numbers = pc.cast(work.column("msisdn"), pa.string()).combine_chunks().dictionary_encode()
+        digits_of = [normalise(m, self.cc) for m in numbers.dictionary.to_pylist()]
+        accounts = sorted(set(self.account(d) for d in digits_of))
+        account_id = {a: i for i, a in enumerate(accounts)}
+        key_of = np.array([account_id[self.account(d)] for d in digits_of], dtype=np.int64)
+        number = numbers.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        times = pc.cast(work.column("time"), pa.int64()).to_numpy()
+        row_nr = work.column("row").to_numpy()
+        order = np.lexsort((row_nr, times, key_of[number]))
+        take = pa.array(order)
+        cols = {k: work.column(k).take(take).combine_chunks() for k in WORK}
+        qty = pc.fill_null(cols["quantity"], -1).to_numpy(zero_copy_only=False)
+        # the kernel's figures for these rows: what `run` charges a usage it keeps as itself
+        fast = np.ones(n, dtype=bool) if self.kernel is not None else np.zeros(n, dtype=bool)
+        if self.kernel is not None:
+            fast &= qty >= 0
+            fast, billed, quanta, label = self._kernel(cols, qty, fast)
+        else:
+            billed, quanta, label = (np.zeros(n, np.int64), np.zeros(n, np.int64),
+                                     np.full(n, -1, np.int64))
         status = np.zeros(n, dtype=np.int8)
-        quanta = np.zeros(n, dtype=np.int64)
-        billed = np.zeros(n, dtype=np.int64)
-        label = np.full(n, -1, dtype=np.int64)
         charged = np.zeros(n, dtype=bool)
         reasons: dict[int, str] = {}
+        events = _events(cols, [digits_of[i] for i in number[order].tolist()])
+        keys = key_of[number[order]]
+        cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), n]
         world = self.world
-        start = 0
-        while start < n:
-            end = start
-            while end < n and keys[order[end]] == keys[order[start]]:
-                end += 1
-            group = order[start:end]
-            events = [_usage(digits[i], {k: rows[k][i] for k in WORK}) for i in group]
-            world = self._fold(world, group, events, status, quanta, charged, billed, label,
-                               reasons)
-            start = end
+        for a, b in zip(cuts, cuts[1:]):
+            world = self._fold(world, a, events[a:b], fast, status, quanta, charged, billed,
+                               label, reasons)
         self.world = world
-        return self._output(orig, work.column("row"), np.arange(n), status, quanta, charged,
-                            billed, label, reasons)
+        return self._output(orig.take(take), cols["row"], np.arange(n), status, quanta,
+                            charged, billed, label, reasons)
 
-    def _fold(self, world, group, events, status, quanta, charged, billed, label, reasons):
+    def _fold(self, world, start, events, fast, status, quanta, charged, billed, label,
+              reasons):
+        """Fold one account's events (sorted rows start, start+1, ...) through `run`."""
         engine = self.engine
+        batch = self.kernel.batch if self.kernel is not None else None
         try:
             world, outs = engine.run(world, events)
-            results = [self._outcome(o) for o in outs]
         except TariffError:  # one raised: apply one by one, rejecting what raises
-            results = []
+            outs = []
             for ev in events:
                 try:
                     world, o = engine.apply(world, ev)
-                    results.append(self._outcome(o))
+                    outs.append(o)
                 except TariffError as e:
-                    results.append((REJECTED, 0, False, 0, -1, f"{e.code}: {e.reason}"))
-        for i, r in zip(group, results):
+                    outs.append(e)
+        items = outs.records() if hasattr(outs, "records") else outs
+        of = self.labels.of
+        for j, item in enumerate(items):
+            i = start + j
+            kind = type(item)
+            if kind is Usage and fast[i]:  # charged at its rate: the kernel's figures
+                status[i], charged[i] = OK, True
+                continue
+            if kind is Usage:
+                item = batch.record(item)
+                kind = tuple
+            if kind is tuple and item[4] is not None and not item[5]:
+                _, spot, rate, b, q = item[:5]
+                place = spot.place
+                status[i], quanta[i], charged[i], billed[i] = OK, q, True, b
+                label[i] = of((place.zone, place.network, rate.rule, rate.source, rate.unit))
+                continue
+            if isinstance(item, TariffError):
+                r = (REJECTED, 0, False, 0, -1, f"{item.code}: {item.reason}")
+            else:
+                r = self._outcome(outs[j] if kind is tuple else item)
             status[i], quanta[i], charged[i], billed[i], label[i], why = r
             if why:
                 reasons[i] = why
@@ -299,6 +342,36 @@ def _reasons(reasons: dict[int, str], keep: np.ndarray) -> pa.Array:
             idx[j] = len(texts)
             texts.append(reasons[i])
     return pc.take(pa.array(texts, pa.string()), pa.array(idx))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_new_usage = builder(Usage)  # Usage(...) without the frozen dataclass's __setattr__ calls
+
+
+def _events(cols: dict, digits: list[str]) -> list[Usage]:
+    """The `Usage` events of typed columns (times as UTC datetimes), one per row."""
+    us = pc.cast(cols["time"], pa.int64()).to_numpy(zero_copy_only=False).tolist()
+    text = {k: _strings(cols[k]) for k in ("service", "country", "network", "party")}
+    qty = cols["quantity"].to_pylist()
+    wheres: dict = {}
+    out = []
+    for i, (m, t) in enumerate(zip(digits, us)):
+        key = (text["country"][i], text["network"][i])
+        where = wheres.get(key)
+        if where is None:
+            where = wheres[key] = Where(*key)
+        out.append(_new_usage(m, _EPOCH + timedelta(microseconds=t), text["service"][i],
+                              qty[i], where, text["party"][i]))
+    return out
+
+
+def _strings(col: pa.Array) -> list:
+    """A text column as Python strings (a dictionary column through its few values)."""
+    if pa.types.is_dictionary(col.type):
+        values = col.dictionary.to_pylist() + [None]
+        idx = pc.fill_null(col.indices, len(values) - 1).to_numpy(zero_copy_only=False)
+        return [values[i] for i in idx.tolist()]
+    return col.to_pylist()
 
 
 def _usage(msisdn: str, r: dict) -> Usage:
