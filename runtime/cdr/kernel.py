@@ -35,6 +35,7 @@ SLOW = -1  # a row (or key) the kernel leaves to Engine.apply
 # Plain E.164 digits, as `Rating.normal` passes them unchanged: anything else is slow.
 E164 = r"^\+?[1-9][0-9]{7,14}$"
 _LIMIT = 1 << 62  # int64 headroom for price * billed + base
+_ALL = 4096  # a key space this small is looked up whole (each combination: a memo hit)
 _DENSE = 1 << 22  # a key space this small is looked up by a dense table, not np.unique
 MEMO_LIMIT = 65536
 
@@ -60,15 +61,21 @@ class Labels:
         """One dictionary-encoded column per field, null where not `valid` or the field is
         None (nulls in the indices: Parquet writes no null inside a dictionary)."""
         out = {}
-        safe = np.where(valid, ids, 0)
-        indices = safe.astype(np.int32)
+        safe = np.where(valid, ids, 0).astype(np.int32)
+        invalid = ~valid
+        plain = None
         for k, name in enumerate(self.FIELDS):
             values = [r[k] for r in self.rows] or [None]
             none = np.array([v is None for v in values], dtype=bool)
-            mask = ~valid | none[safe]
             dictionary = pa.array(["" if v is None else v for v in values], pa.string())
-            out[name] = pa.DictionaryArray.from_arrays(
-                pa.array(indices, mask=mask if mask.any() else None), dictionary)
+            if none.any():
+                mask = invalid | none[safe]
+                indices = pa.array(safe, mask=mask if mask.any() else None)
+            else:
+                if plain is None:
+                    plain = pa.array(safe, mask=invalid if invalid.any() else None)
+                indices = plain
+            out[name] = pa.DictionaryArray.from_arrays(indices, dictionary)
         return out
 
 
@@ -176,25 +183,21 @@ class Kernel:
     def classify(self, service: pa.Array, country: pa.Array, network: pa.Array,
                  party: pa.Array) -> np.ndarray:
         """Each row's class id, or SLOW."""
-        codes, values = _combine([service, country, network])
-        lut = np.empty(len(values), dtype=np.int64)
-        for i, (s, c, n) in enumerate(values):
-            lut[i] = SLOW if s is None else self._spot(s, c, n)
-        entry = lut[codes]
+        entry = lookup([keys_of(service), keys_of(country), keys_of(network)],
+                       lambda s, c, n: SLOW if s is None else self._spot(s, c, n))
         # The other party: plain digits, or slow (Rating.normal would normalise or refuse).
-        has_party = ~_nulls(party)
-        plain = test(party, lambda v: pc.match_substring_regex(v, E164))
-        entry[has_party & ~plain] = SLOW
+        if party.null_count < len(party):
+            has_party = ~_nulls(party)
+            plain = holds(party, lambda v: pc.match_substring_regex(v, E164))
+            entry[has_party & ~plain] = SLOW
         by_party = entry <= -2
         if by_party.any():
             rows = np.flatnonzero(by_party)
             sub = party.take(pa.array(rows))
             prefix = on_values(sub, lambda v: pc.utf8_slice_codeunits(pc.utf8_ltrim(v, "+"), 0,
                                                                        self.plen))
-            spot_col = pa.array(-2 - entry[rows])
-            pcodes, pvalues = _combine([spot_col, prefix])
-            plut = np.array([self._party(s, p) for s, p in pvalues] or [SLOW], dtype=np.int64)
-            entry[rows] = plut[pcodes]
+            spots = (-2 - entry[rows], list(range(len(self.party_spots))))
+            entry[rows] = lookup([spots, keys_of(prefix)], self._party)
         return entry
 
     def charge(self, cls: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray,
@@ -230,13 +233,12 @@ def on_values(col: pa.Array, fn) -> pa.Array:
     return fn(col)
 
 
-def test(col: pa.Array, fn) -> np.ndarray:
+def holds(col: pa.Array, fn) -> np.ndarray:
     """An elementwise predicate as a numpy bool array (null: False); on a dictionary array,
     evaluated on its values and gathered by its indices."""
     if pa.types.is_dictionary(col.type):
         values = np.append(_true(fn(col.dictionary)), False)
-        idx = pc.fill_null(col.indices, len(values) - 1).to_numpy(zero_copy_only=False)
-        return values[idx]
+        return values[_indices(col.indices, len(values) - 1)]
     return _true(fn(col))
 
 
@@ -246,46 +248,57 @@ def _nulls(arr: pa.Array) -> np.ndarray:
 
 def _true(arr: pa.Array) -> np.ndarray:
     """A boolean array as numpy, nulls as False."""
-    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if arr.null_count:
+        arr = pc.fill_null(arr, False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _combine(columns: list[pa.Array]) -> tuple[np.ndarray, list[tuple]]:
-    """(per row, the index of its combination of values; the distinct combinations present,
-    None for a null): the key columns dictionary-encoded, then one integer code per row."""
+def keys_of(col: pa.Array) -> tuple[np.ndarray, list]:
+    """(per row, the index of its value in `values`; `values`, the distinct values and a
+    last None for nulls) of a text column, plain or dictionary-encoded."""
+    if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
+        inner = col.dictionary.dictionary_encode()
+        values = inner.dictionary.to_pylist() + [None]
+        remap = np.append(_indices(inner.indices, len(values) - 1), len(values) - 1)
+        return remap[_indices(col.indices, len(remap) - 1)], values
+    enc = col.dictionary_encode()
+    values = enc.dictionary.to_pylist() + [None]
+    return _indices(enc.indices, len(values) - 1), values
+
+
+def _indices(indices: pa.Array, null: int) -> np.ndarray:
+    """Dictionary indices as int64 numpy, nulls as `null`."""
+    if indices.null_count:
+        indices = pc.fill_null(indices, null)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def lookup(keys: list[tuple[np.ndarray, list]], fn) -> np.ndarray:
+    """Per row, `fn(*values)` of its combination of key values (int64): `fn` is called once
+    per distinct combination, through a table indexed by one integer code per row (every
+    combination when there are few, else those present)."""
     code = None
-    dicts = []
-    for col in columns:
-        if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
-            inner = col.dictionary.dictionary_encode()
-            values = inner.dictionary.to_pylist() + [None]
-            remap = np.append(pc.fill_null(inner.indices, len(values) - 1).to_numpy(
-                zero_copy_only=False).astype(np.int64), len(values) - 1)
-            idx = remap[pc.fill_null(col.indices, len(remap) - 1).to_numpy(
-                zero_copy_only=False).astype(np.int64)]
-        else:
-            enc = col.dictionary_encode()
-            values = enc.dictionary.to_pylist() + [None]
-            idx = pc.fill_null(enc.indices, len(values) - 1).to_numpy(
-                zero_copy_only=False).astype(np.int64)
-        dicts.append(values)
+    for idx, values in keys:
         code = idx if code is None else code * len(values) + idx
-    size = 1
-    for v in dicts:
-        size *= len(v)
-    if size <= _DENSE:
+    sizes = [len(v) for _, v in keys]
+    size = int(np.prod(sizes))
+    if size <= _ALL:
+        combos = range(size)
+        rows = code
+    elif size <= _DENSE:
         present = np.zeros(size, dtype=bool)
         present[code] = True
-        keys = np.flatnonzero(present)
-        index = np.full(size, -1, dtype=np.int64)
-        index[keys] = np.arange(len(keys))
+        combos = np.flatnonzero(present)
+        index = np.zeros(size, dtype=np.int64)
+        index[combos] = np.arange(len(combos))
         rows = index[code]
     else:
-        keys, rows = np.unique(code, return_inverse=True)
-    combos = []
-    for k in keys.tolist():
+        combos, rows = np.unique(code, return_inverse=True)
+    lut = np.empty(max(len(combos), 1), dtype=np.int64)
+    for j, k in enumerate(combos.tolist() if hasattr(combos, "tolist") else combos):
         parts = []
-        for values in reversed(dicts):
-            k, r = divmod(k, len(values))
+        for (_, values), n in zip(reversed(keys), reversed(sizes)):
+            k, r = divmod(k, n)
             parts.append(values[r])
-        combos.append(tuple(reversed(parts)))
-    return rows, combos
+        lut[j] = fn(*reversed(parts))
+    return lut[rows]

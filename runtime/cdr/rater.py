@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from runtime.cdr.columns import prepare
-from runtime.cdr.kernel import E164, Kernel, Labels, test
+from runtime.cdr.kernel import E164, Kernel, Labels, holds
 from runtime.errors import MalformedNumber, TariffError
 from runtime.events import Usage, Where
 from runtime.numbers import COUNTRY_CODES, normalise
@@ -84,10 +84,11 @@ class Rater:
         reasons: dict[int, str] = {}
 
         qty = cols["quantity"]
-        qty_np = pc.fill_null(qty, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        qty_np = (pc.fill_null(qty, -1) if qty.null_count else qty).to_numpy(
+            zero_copy_only=False).astype(np.int64, copy=False)
         msisdn = cols["msisdn"]
-        plain = test(msisdn, lambda v: pc.match_substring_regex(v, E164))
-        member = plain & test(msisdn, lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
+        plain = holds(msisdn, lambda v: pc.match_substring_regex(v, E164))
+        member = plain & holds(msisdn, lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
                                                          value_set=self.members)) \
             if len(self.members) else np.zeros(n, dtype=bool)
         readable = np.ones(n, dtype=bool)
@@ -318,9 +319,10 @@ def decimals(quanta: np.ndarray, valid: np.ndarray, digits: int) -> pa.Array:
     >>> decimals(np.array([23980, -5]), np.array([True, True]), 2).to_pylist()
     [Decimal('239.80'), Decimal('-0.05')]
     """
-    q = np.ascontiguousarray(quanta, dtype=np.int64)
-    words = np.empty(2 * len(q), dtype=np.int64)
-    words[0::2], words[1::2] = q, q >> 63
+    q = np.asarray(quanta, dtype=np.int64)
+    words = np.empty((len(q), 2), dtype=np.int64)  # row-major: value, sign, value, sign...
+    words[:, 0] = q
+    np.right_shift(q, 63, out=words[:, 1])
     validity = None
     if not valid.all():
         validity = pa.array(valid).buffers()[1]
@@ -378,10 +380,6 @@ def _usage(msisdn: str, r: dict) -> Usage:
     at = r["time"]
     return Usage(msisdn, at, r["service"], r["quantity"], Where(r["country"], r["network"]),
                  r["party"])
-
-
-def _true(arr: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 __all__ = ["Rater", "result_schema", "decimals", "STATUS"]
