@@ -115,9 +115,14 @@ class Rater:
                     status[i], quanta[i], charged[i], billed[i], label[i], why = r
                     if why:
                         reasons[i] = why
-        if deferred.any():
+        if deferred.all():  # a file of stateful rows: keep the batch as it is
+            self.deferred.append((pa.Table.from_batches([batch]),
+                                  pa.table({k: cols[k] for k in WORK})))
+            status[:] = DEFERRED
+        elif deferred.any():
             idx = pa.array(np.flatnonzero(deferred))
-            self.deferred.append((pa.Table.from_batches([batch.take(idx)]), pa.table({k: cols[k].take(idx) for k in WORK})))
+            self.deferred.append((pa.Table.from_batches([batch.take(idx)]),
+                                  pa.table({k: cols[k].take(idx) for k in WORK})))
             status[deferred] = DEFERRED
         keep = np.flatnonzero(status != DEFERRED)
         if not len(keep):
@@ -168,7 +173,9 @@ class Rater:
     # -- the fold ------------------------------------------------------------------------
 
     def finish(self) -> pa.Table | None:
-        """Fold the stateful rows through `Engine.run`; their results (None if none)."""
+        """Fold the stateful rows through `Engine.run` (or, for a subscriber with only a
+        balance at stake, `_balance`); their results (None if none). The rater's `world`
+        is not advanced: the results are the output."""
         if not self.deferred:
             return None
         orig = pa.concat_tables([o for o, _ in self.deferred], promote_options="permissive")
@@ -184,35 +191,76 @@ class Rater:
         number = numbers.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         times = pc.cast(work.column("time"), pa.int64()).to_numpy()
         row_nr = work.column("row").to_numpy()
-        order = np.lexsort((row_nr, times, key_of[number]))
-        take = pa.array(order)
-        cols = {k: work.column(k).take(take).combine_chunks() for k in WORK}
+        order = np.lexsort((row_nr, times, key_of[number]))  # by account, time, row
+        # Rows stay where they are; the fold walks them in `order` (positions p -> row
+        # order[p]): every array below is indexed by row.
+        cols = {k: _one_chunk(work.column(k)) for k in WORK}
         qty = pc.fill_null(cols["quantity"], -1).to_numpy(zero_copy_only=False)
         # the kernel's figures for these rows: what `run` charges a usage it keeps as itself
-        fast = np.ones(n, dtype=bool) if self.kernel is not None else np.zeros(n, dtype=bool)
         if self.kernel is not None:
-            fast &= qty >= 0
-            fast, billed, quanta, label = self._kernel(cols, qty, fast)
+            fast, billed, quanta, label = self._kernel(cols, qty, qty >= 0)
         else:
-            billed, quanta, label = (np.zeros(n, np.int64), np.zeros(n, np.int64),
-                                     np.full(n, -1, np.int64))
+            fast, billed, quanta, label = (np.zeros(n, bool), np.zeros(n, np.int64),
+                                           np.zeros(n, np.int64), np.full(n, -1, np.int64))
         status = np.zeros(n, dtype=np.int8)
         charged = np.zeros(n, dtype=bool)
         reasons: dict[int, str] = {}
-        events = _events(cols, [digits_of[i] for i in number[order].tolist()])
         keys = key_of[number[order]]
         cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), n]
-        world = self.world
+        world, events = self.world, None
         for a, b in zip(cuts, cuts[1:]):
-            world = self._fold(world, a, events[a:b], fast, status, quanta, charged, billed,
-                               label, reasons)
-        self.world = world
-        return self._output(orig.take(take), cols["row"], np.arange(n), status, quanta,
-                            charged, billed, label, reasons)
+            rows = order[a:b]
+            first = int(rows[0])
+            sub = None if accounts[keys[a]] == "family" else \
+                world.subscribers.get(digits_of[number[first]])
+            if sub is not None and self._balance(sub, rows, times[first], fast, status,
+                                                 quanta, charged, reasons):
+                continue
+            if events is None:
+                events = _events(cols, [digits_of[i] for i in number.tolist()])
+            world = self._fold(world, [events[i] for i in rows.tolist()], rows.tolist(), fast,
+                               status, quanta, charged, billed, label, reasons)
+        return self._output(orig, cols["row"], np.arange(n), status, quanta, charged, billed,
+                            label, reasons)
 
-    def _fold(self, world, start, events, fast, status, quanta, charged, billed, label,
+    def _balance(self, sub, rows: np.ndarray, start: int, fast, status, quanta, charged,
+                 reasons) -> bool:
+        """The fold of one subscriber's `rows` (in time order; `start` the first's time in
+        UTC microseconds) when only a balance is at stake (no pass, no family group, every
+        row charged at its rate by the kernel, none before activation): charges in time
+        order until one exceeds what is left, which is refused (`insufficient balance`) and
+        leaves the balance as it was, exactly as `Engine.run` does; done with a cumulative
+        sum up to the first refusal. False: the rows need `Engine.run`."""
+        if sub.passes or not fast[rows].all():
+            return False
+        if sub.activated is not None and start < (sub.activated - _EPOCH) // _MICRO:
+            return False
+        bal = None
+        if sub.balance is not None:
+            amount = sub.balance.amount
+            if sub.balance.currency != self.engine.currency \
+                    or amount.as_tuple().exponent < -self.digits:
+                return False
+            bal = int(amount.scaleb(self.digits))
+        status[rows], charged[rows] = OK, True
+        if bal is None:
+            return True
+        spent = np.cumsum(quanta[rows])
+        k = int(np.searchsorted(spent, bal, side="right"))  # rows[:k] fit in the balance
+        if k < len(rows):
+            left = bal - (int(spent[k - 1]) if k else 0)
+            for i in rows[k:].tolist():
+                q = int(quanta[i])
+                if q and q > left:
+                    status[i], charged[i] = REFUSED, False
+                    reasons[i] = "insufficient balance"
+                else:
+                    left -= q
+        return True
+
+    def _fold(self, world, events, rows, fast, status, quanta, charged, billed, label,
               reasons):
-        """Fold one account's events (sorted rows start, start+1, ...) through `run`."""
+        """Fold one account's events (of `rows`, in time order) through `run`."""
         engine = self.engine
         batch = self.kernel.batch if self.kernel is not None else None
         try:
@@ -227,8 +275,7 @@ class Rater:
                     outs.append(e)
         items = outs.records() if hasattr(outs, "records") else outs
         of = self.labels.of
-        for j, item in enumerate(items):
-            i = start + j
+        for j, (i, item) in enumerate(zip(rows, items)):
             kind = type(item)
             if kind is Usage and fast[i]:  # charged at its rate: the kernel's figures
                 status[i], charged[i] = OK, True
@@ -347,6 +394,7 @@ def _reasons(reasons: dict[int, str], keep: np.ndarray) -> pa.Array:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICRO = timedelta(microseconds=1)
 _new_usage = builder(Usage)  # Usage(...) without the frozen dataclass's __setattr__ calls
 
 
@@ -365,6 +413,16 @@ def _events(cols: dict, digits: list[str]) -> list[Usage]:
         out.append(_new_usage(m, _EPOCH + timedelta(microseconds=t), text["service"][i],
                               qty[i], where, text["party"][i]))
     return out
+
+
+def _one_chunk(col: pa.ChunkedArray) -> pa.Array:
+    """One array of a chunked column; dictionary chunks (each with its own dictionary) are
+    decoded to plain values first."""
+    if col.num_chunks == 1:
+        return col.chunk(0)
+    if pa.types.is_dictionary(col.type):
+        col = pc.cast(col, col.type.value_type)
+    return col.combine_chunks()
 
 
 def _strings(col: pa.Array) -> list:
