@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.cdr.conftest import actual, engine, expected, rate_rows
 
 from compiler.rate import load_world
@@ -85,3 +88,54 @@ def test_pass_rows_use_the_pass(tmp_path):
     out, _ = rate_rows(eng, ROWS, _world(eng, tmp_path))
     assert str(out[3]["charge"]) == "0.00" and "passes.tariff" in out[3]["source"]
     assert str(out[9]["charge"]) == "239.80"
+
+
+def _apply_fold(eng, world, rows):
+    """The expected result of every stateful row: a fold of apply in (time, row) order."""
+    order = sorted(range(1, len(rows) + 1),
+                   key=lambda i: (datetime.fromisoformat(rows[i - 1]["time"]), i))
+    want, w = {}, world
+    for i in order:
+        r = rows[i - 1]
+        ev = Usage(r["msisdn"].lstrip("+"), datetime.fromisoformat(r["time"]), r["service"],
+                   r["quantity"], Where(r["country"], r["network"]), r["party"])
+        try:
+            w, o = eng.apply(w, ev)
+            want[i] = ("ok" if o.ok else "refused",
+                       None if o.charge is None else str(o.charge.amount), o.rule, o.source,
+                       o.data["billed"], None)
+        except TariffError as e:
+            want[i] = ("rejected", None, None, None, None, e.code)
+    return want
+
+
+_PLACES = [("DE", None), ("ME", "297 01"), ("MK", None), ("XX", None), ("US", None)]
+_WHO = [A, B, "+381631000004"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.builds(
+    lambda day, minute, who, service, qty, place, party: {
+        "time": f"2026-06-0{day}T{minute // 60:02d}:{minute % 60:02d}:00+02:00", "msisdn": who,
+        "service": service, "quantity": qty, "country": place[0], "network": place[1],
+        "party": party},
+    st.integers(1, 2), st.integers(0, 24 * 60 - 1), st.sampled_from(_WHO),
+    st.sampled_from(["outgoing call", "sms", "data", "incoming call"]),
+    st.integers(-1, 400), st.sampled_from(_PLACES),
+    st.sampled_from([None, "+38269123456", "+4930123456"])), min_size=1, max_size=40),
+    balance=st.sampled_from(["0.00", "30.00", "500.00", "100000.00"]))
+def test_drawn_stateful_files_equal_a_fold_of_apply(rows, balance):
+    """Balances that run out, a pass bought mid-file (B at 09:00 on June 1st), rows in any
+    order, rejects among them: the rater equals a fold of apply, row for row."""
+    eng = engine("telenor_rs")
+    doc = json.loads(json.dumps(WORLD))
+    doc["subscribers"][0]["balance"] = balance
+    doc["subscribers"].append({"msisdn": _WHO[2], "segment": "prepaid", "balance": balance,
+                               "activated": "2026-06-01T12:00:00+02:00"})
+    from runtime.cdr.rater import world_of_scenario
+    world = world_of_scenario(eng, doc)
+    out, counts = rate_rows(eng, rows, world, batch_rows=7)
+    assert counts["in"] == len(rows) == counts["rated"] + counts["refused"] + counts["rejected"]
+    want = _apply_fold(eng, world, rows)
+    for i in want:
+        assert actual(out[i]) == want[i], (i, rows[i - 1])
