@@ -207,19 +207,21 @@ class Rater:
         reasons: dict[int, str] = {}
         keys = key_of[number[order]]
         cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), n]
-        world, events = self.world, None
+        world, pending = self.world, []
         for a, b in zip(cuts, cuts[1:]):
             rows = order[a:b]
             first = int(rows[0])
             sub = None if accounts[keys[a]] == "family" else \
                 world.subscribers.get(digits_of[number[first]])
-            if sub is not None and self._balance(sub, rows, times[first], fast, status,
-                                                 quanta, charged, reasons):
-                continue
-            if events is None:
-                events = _events(cols, [digits_of[i] for i in number.tolist()])
-            world = self._fold(world, [events[i] for i in rows.tolist()], rows.tolist(), fast,
-                               status, quanta, charged, billed, label, reasons)
+            if sub is None or not self._balance(sub, rows, times[first], fast, status, quanta,
+                                                charged, reasons):
+                pending.append(rows.tolist())
+        if pending:  # the accounts that need Engine.run: their events, then the fold
+            needed = [i for rows in pending for i in rows]
+            events = dict(zip(needed, _events(cols, digits_of, number, needed)))
+            for rows in pending:
+                world = self._fold(world, [events[i] for i in rows], rows, fast, status,
+                                   quanta, charged, billed, label, reasons)
         return self._output(orig, cols["row"], np.arange(n), status, quanta, charged, billed,
                             label, reasons)
 
@@ -275,7 +277,7 @@ class Rater:
                     outs.append(e)
         items = outs.records() if hasattr(outs, "records") else outs
         of = self.labels.of
-        for j, (i, item) in enumerate(zip(rows, items)):
+        for i, item in zip(rows, items):
             kind = type(item)
             if kind is Usage and fast[i]:  # charged at its rate: the kernel's figures
                 status[i], charged[i] = OK, True
@@ -283,16 +285,22 @@ class Rater:
             if kind is Usage:
                 item = batch.record(item)
                 kind = tuple
-            if kind is tuple and item[4] is not None and not item[5]:
-                _, spot, rate, b, q = item[:5]
+            if kind is tuple:  # rated by the run: its rate or a pass effect
+                _, spot, rate, _, q = item[:5]
+                rule, source, b = batch.rule(item)
                 place = spot.place
-                status[i], quanta[i], charged[i], billed[i] = OK, q, True, b
-                label[i] = of((place.zone, place.network, rate.rule, rate.source, rate.unit))
+                label[i] = of((place.zone, place.network, rule, source, rate.unit))
+                billed[i] = b
+                if q is None:  # refused: the balance is too low
+                    status[i], charged[i] = REFUSED, False
+                    reasons[i] = "insufficient balance"
+                else:
+                    status[i], quanta[i], charged[i] = OK, q, True
                 continue
             if isinstance(item, TariffError):
                 r = (REJECTED, 0, False, 0, -1, f"{item.code}: {item.reason}")
             else:
-                r = self._outcome(outs[j] if kind is tuple else item)
+                r = self._outcome(item)
             status[i], quanta[i], charged[i], billed[i], label[i], why = r
             if why:
                 reasons[i] = why
@@ -398,20 +406,24 @@ _MICRO = timedelta(microseconds=1)
 _new_usage = builder(Usage)  # Usage(...) without the frozen dataclass's __setattr__ calls
 
 
-def _events(cols: dict, digits: list[str]) -> list[Usage]:
-    """The `Usage` events of typed columns (times as UTC datetimes), one per row."""
-    us = pc.cast(cols["time"], pa.int64()).to_numpy(zero_copy_only=False).tolist()
-    text = {k: _strings(cols[k]) for k in ("service", "country", "network", "party")}
-    qty = cols["quantity"].to_pylist()
+def _events(cols: dict, digits_of: list[str], number: np.ndarray, rows: list[int]
+           ) -> list[Usage]:
+    """The `Usage` events of `rows` of typed columns (times as UTC datetimes; the
+    subscriber `digits_of[number[row]]`)."""
+    idx = pa.array(rows)
+    us = pc.cast(cols["time"].take(idx), pa.int64()).to_numpy(zero_copy_only=False).tolist()
+    text = {k: _strings(cols[k].take(idx)) for k in ("service", "country", "network", "party")}
+    qty = cols["quantity"].take(idx).to_pylist()
+    who = number[rows].tolist()
     wheres: dict = {}
     out = []
-    for i, (m, t) in enumerate(zip(digits, us)):
-        key = (text["country"][i], text["network"][i])
+    for j, t in enumerate(us):
+        key = (text["country"][j], text["network"][j])
         where = wheres.get(key)
         if where is None:
             where = wheres[key] = Where(*key)
-        out.append(_new_usage(m, _EPOCH + timedelta(microseconds=t), text["service"][i],
-                              qty[i], where, text["party"][i]))
+        out.append(_new_usage(digits_of[who[j]], _EPOCH + timedelta(microseconds=t),
+                              text["service"][j], qty[j], where, text["party"][j]))
     return out
 
 

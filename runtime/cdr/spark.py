@@ -105,6 +105,7 @@ def session(master: str = "local[2]", name: str = "tariffc rate"):
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", cores if cores.isdigit() else "2")
             .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(1 << 18))
             .getOrCreate())
 
 
