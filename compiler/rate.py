@@ -50,8 +50,9 @@ def summary(name: str, counts: dict) -> str:
     """`cdrs.csv: 10 rows in = 9 rated (1 refused) + 1 rejected; 8 by the kernel`."""
     rated = counts["rated"] + counts["refused"]
     refused = f" ({counts['refused']} refused)" if counts["refused"] else ""
-    return (f"{name}: {counts['in']} rows in = {rated} rated{refused} + {counts['rejected']} "
-            f"rejected; {counts['kernel']} by the kernel")
+    kernel = "" if counts.get("kernel") is None else f"; {counts['kernel']} by the kernel"
+    return f"{name}: {counts['in']} rows in = {rated} rated{refused} + {counts['rejected']} " \
+        f"rejected{kernel}"
 
 
 def run(args) -> int:

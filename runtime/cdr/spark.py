@@ -136,5 +136,5 @@ def rate_file(master: str, operator: str, src: str, out: str, rejects: str | Non
     rated.unpersist()
     counts = {"in": sum(status.values()), "rated": status.get("ok", 0),
               "refused": status.get("refused", 0), "rejected": status.get("rejected", 0),
-              "kernel": 0}
+              "kernel": None}  # (counted on the executors)
     return counts
