@@ -80,7 +80,6 @@ def run(args) -> int:
         return _error(f"{args.world}: {e}")
     if args.segment is not None and args.segment not in engine.tables["operator"]["segments"]:
         return _error(f"`{args.segment}` is not a segment of {engine.operator_id}")
-    rater = Rater(engine, world, args.segment)
     if args.spark:
         from runtime.cdr import spark
         try:
@@ -91,7 +90,7 @@ def run(args) -> int:
     else:
         update, close = _progress(files.count_rows(src))
         try:
-            counts = files.rate_file(rater, src, args.out, args.rejects, args.batch_rows, update)
+            counts = files.rate_file(Rater(engine, world, args.segment), src, args.out, args.rejects, args.batch_rows, update)
         except SchemaError as e:
             return _error(f"{args.cdrs}: {e}")
         finally:

@@ -73,8 +73,12 @@ class Writer:
             self._schema = table.schema
             # No column statistics (on dictionary text they cost more than the rating) and
             # the charge as Parquet's INT64 decimal (exact, as the decimal128 column).
+            # Dictionary pages for the text columns only (numbers and times are mostly
+            # distinct: trying a dictionary on them is wasted work).
+            text = [f.name for f in table.schema if pa.types.is_dictionary(f.type)
+                    or pa.types.is_string(f.type)]
             self._w = pq.ParquetWriter(self.path, table.schema, write_statistics=False,
-                                       store_decimal_as_integer=True) \
+                                       store_decimal_as_integer=True, use_dictionary=text) \
                 if self.kind == "parquet" else pcsv.CSVWriter(self.path, table.schema)
         elif table.schema != self._schema:
             table = table.cast(self._schema)

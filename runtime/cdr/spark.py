@@ -1,9 +1,10 @@
 """The same rating on Apache Spark: `DataFrame.mapInArrow`, partitioned by account.
 
 `rate_dataframe(df, operator)` returns a DataFrame with the input's columns and
-`runtime.cdr.rater.result_schema`'s. Rows are repartitioned by account (the subscriber's
-E.164 digits, or `family` for every member of a family group of the world), so each
-partition holds all the rows of its accounts; each partition runs one `Rater` over its
+`runtime.cdr.rater.result_schema`'s. With subscribers in the world, rows are repartitioned
+by account (the subscriber's E.164 digits, or `family` for every member of a family group
+of the world), so each partition holds all the rows of its accounts (without, every row is
+stateless and the input's partitions are kept: no shuffle); each partition runs one `Rater` over its
 Arrow batches (the kernel for stateless rows as they stream, then the time-ordered fold of
 the stateful ones), exactly as `tariffc rate` does on one machine. Executors need the
 `tariffc` package (runtime + generated modules) importable: `pip install tariffc[spark]`
@@ -47,11 +48,15 @@ def rate_dataframe(df, operator: str, world_json: str | None = None,
     if "row" not in names:
         df = df.withColumn("row", F.monotonically_increasing_id() + 1)
         names["row"] = "row"
-    digits = F.regexp_replace(F.col(names["msisdn"]).cast("string"), r"^\+", "")
     probe = Rater(engine, world, segment)
-    family = sorted({m for m in world.subscribers if probe.account(m) == "family"})
-    key = F.when(digits.isin(family), F.lit("family")).otherwise(digits) if family else digits
-    df = df.repartition(partitions or df.rdd.getNumPartitions(), key)
+    if world.subscribers:  # rows with state: all of an account's rows in one partition
+        digits = F.regexp_replace(F.col(names["msisdn"]).cast("string"), r"^\+", "")
+        family = sorted({m for m in world.subscribers if probe.account(m) == "family"})
+        key = F.when(digits.isin(family), F.lit("family")).otherwise(digits) if family \
+            else digits
+        df = df.repartition(partitions or df.rdd.getNumPartitions(), key)
+    elif partitions:  # every row is stateless: any partitioning rates it the same
+        df = df.repartition(partitions)
     res = result_schema(probe.digits)
     text = T.StringType()
     out_fields = [f for f in df.schema.fields if f.name != names["row"]
