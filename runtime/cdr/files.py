@@ -129,7 +129,19 @@ def rate_file(rater, src: str | Path, out: str | Path, rejects: str | Path | Non
                 progress(batch.num_rows)
         put(rater.finish())
     finally:
-        rated.close()
+        empty = _empty(src, rater.schema)  # nothing to write still leaves a file with a header
+        rated.close(empty)
         if bad is not None:
-            bad.close()
+            bad.close(empty)
     return dict(rater.counts)
+
+
+def _empty(src: str | Path, results: pa.Schema) -> pa.Schema:
+    """The schema of an output with no rows: the input's columns, then the results."""
+    if kind_of(src) == "parquet":
+        inputs = list(pq.read_schema(src))
+    else:
+        with open(src, newline="", encoding="utf-8") as f:
+            inputs = [pa.field(n, pa.string()) for n in next(csv.reader(f), [])]
+    return pa.schema([f for f in inputs if f.name.strip().lower() not in results.names]
+                     + list(results))

@@ -69,6 +69,15 @@ def test_rate_all_good_exits_0_and_writes_csv(tmp_path, capsys):
     assert "4 rows in = 4 rated + 0 rejected" in capsys.readouterr().err
 
 
+def test_rate_empty_file_writes_headers(tmp_path, capsys):
+    src = _csv(tmp_path / "cdrs.csv", [])
+    out, rej = tmp_path / "rated.parquet", tmp_path / "rejects.csv"
+    assert main(["rate", "telenor_rs", str(src), "--out", str(out), "--rejects", str(rej)]) == 0
+    assert pq.read_table(out).num_rows == 0 and "charge" in pq.read_schema(out).names
+    assert rej.read_text(encoding="utf-8").startswith('"time","msisdn"')
+    assert "0 rows in = 0 rated + 0 rejected" in capsys.readouterr().err
+
+
 def test_rate_usage_errors(tmp_path):
     src = _csv(tmp_path / "cdrs.csv", GOOD)
     assert main(["rate", "telenor_rz", str(src), "--out", str(tmp_path / "o.csv")]) == 2
