@@ -78,12 +78,17 @@ def actual(row: dict) -> tuple:
             row["source"], row["billed"], code)
 
 
-def rate_rows(eng, rows: list[dict], world=None, batch_rows: int = 1 << 20):
-    """Rate rows through `Rater` in batches; (output rows by row number, counts)."""
+def rate_rows(eng, rows: list[dict], world=None, batch_rows: int = 1 << 20,
+              dictionary: bool = False):
+    """Rate rows through `Rater` in batches; (output rows by row number, counts). With
+    `dictionary`, the text columns come dictionary-encoded, as Parquet files are read."""
     from runtime.cdr.rater import Rater
 
     rater = Rater(eng, world)
     table = table_of(rows)
+    if dictionary:
+        table = pa.table({n: c.combine_chunks().dictionary_encode() if n != "quantity" else c
+                          for n, c in zip(table.column_names, table.columns)})
     out = []
     for batch in table.to_batches(max_chunksize=batch_rows):
         t = rater.feed(batch)

@@ -87,10 +87,12 @@ row_strategy = st.builds(
 
 @pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(row_strategy, min_size=1, max_size=60), size=st.integers(1, 64))
-def test_drawn_files_row_for_row(operator, rows, size):
+@given(rows=st.lists(row_strategy, min_size=1, max_size=60), size=st.integers(1, 64),
+       dictionary=st.booleans())
+def test_drawn_files_row_for_row(operator, rows, size, dictionary):
+    """Plain text columns (CSV) or dictionary-encoded ones (Parquet), any batch size."""
     eng = engine(operator)
-    out, counts = rate_rows(eng, rows, batch_rows=size)
+    out, counts = rate_rows(eng, rows, batch_rows=size, dictionary=dictionary)
     assert counts["in"] == len(rows) == counts["rated"] + counts["refused"] + counts["rejected"]
     for i, row in enumerate(rows, 1):
         assert actual(out[i]) == expected(eng, row), (i, row)
