@@ -51,7 +51,8 @@ def summary(name: str, counts: dict) -> str:
     rated = counts["rated"] + counts["refused"]
     refused = f" ({counts['refused']} refused)" if counts["refused"] else ""
     kernel = "" if counts.get("kernel") is None else f"; {counts['kernel']} by the kernel"
-    return f"{name}: {counts['in']} rows in = {rated} rated{refused} + {counts['rejected']} " \
+    rows = "row" if counts["in"] == 1 else "rows"
+    return f"{name}: {counts['in']} {rows} in = {rated} rated{refused} + {counts['rejected']} " \
         f"rejected{kernel}"
 
 

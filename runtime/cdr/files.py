@@ -41,7 +41,7 @@ def read_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pa.
                 or pa.types.is_large_string(f.type)]
         yield from pq.ParquetFile(path, read_dictionary=text).iter_batches(batch_size=batch_rows)
         return
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # (Arrow skips a BOM too)
         header = next(csv.reader(f), None)
     if not header:
         return
@@ -141,7 +141,7 @@ def _empty(src: str | Path, results: pa.Schema) -> pa.Schema:
     if kind_of(src) == "parquet":
         inputs = list(pq.read_schema(src))
     else:
-        with open(src, newline="", encoding="utf-8") as f:
+        with open(src, newline="", encoding="utf-8-sig") as f:
             inputs = [pa.field(n, pa.string()) for n in next(csv.reader(f), [])]
     return pa.schema([f for f in inputs if f.name.strip().lower() not in results.names]
                      + list(results))

@@ -78,6 +78,16 @@ def test_rate_empty_file_writes_headers(tmp_path, capsys):
     assert "0 rows in = 0 rated + 0 rejected" in capsys.readouterr().err
 
 
+def test_rate_csv_with_a_byte_order_mark_keeps_its_columns_as_text(tmp_path, capsys):
+    src = tmp_path / "bom.csv"
+    src.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD[1] + "\n").encode("utf-8"))
+    out = tmp_path / "rated.csv"
+    assert main(["rate", "telenor_rs", str(src), "--out", str(out)]) == 0
+    row = out.read_text(encoding="utf-8").splitlines()[1]
+    assert row.startswith('"2026-07-01T10:01:00+02:00","+381631234567"')  # as written
+    assert "1 row in = 1 rated + 0 rejected" in capsys.readouterr().err
+
+
 def test_rate_usage_errors(tmp_path):
     src = _csv(tmp_path / "cdrs.csv", GOOD)
     assert main(["rate", "telenor_rz", str(src), "--out", str(tmp_path / "o.csv")]) == 2
