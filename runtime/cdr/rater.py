@@ -166,10 +166,11 @@ class Rater:
         d = out.data
         lab = self.labels.of((d.get("zone"), d.get("network"), out.rule, out.source,
                               d.get("unit")))
+        billed = d.get("billed", -1)  # -1: the runtime does not say (a family-free call)
         if not out.ok:
-            return REFUSED, 0, False, d.get("billed", 0), lab, out.reason
+            return REFUSED, 0, False, billed, lab, out.reason
         q = int(out.charge.amount.scaleb(self.digits))
-        return OK, q, True, d.get("billed", 0), lab, ""
+        return OK, q, True, billed, lab, ""
 
     # -- the fold ------------------------------------------------------------------------
 
@@ -347,7 +348,7 @@ class Rater:
         out["currency"] = pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(len(keep), dtype=np.int32), mask=rejected if rejected.any()
                      else None), pa.array([self.engine.currency]))
-        out["billed"] = pa.array(b, mask=~has_label)
+        out["billed"] = pa.array(b, mask=~has_label | (b < 0))
         out["unit"], out["zone"] = labels["unit"], labels["zone"]
         out["on_network"], out["rule"], out["source"] = \
             labels["network"], labels["rule"], labels["source"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from decimal import Decimal
 from datetime import datetime
 from pathlib import Path
 
@@ -66,16 +67,16 @@ def expected(eng, row: dict, segment: str | None = None) -> tuple:
         _, out = eng.apply(world_of(Subscriber(msisdn, seg)), ev)
     except TariffError as e:
         return ("rejected", None, None, None, None, e.code)
-    return ("ok" if out.ok else "refused", None if out.charge is None else str(out.charge.amount),
-            out.rule, out.source, out.data["billed"], None)
+    return ("ok" if out.ok else "refused", None if out.charge is None else out.charge.amount,
+            out.rule, out.source, out.data.get("billed"), None)
 
 
 def actual(row: dict) -> tuple:
-    """The same tuple from a rated output row."""
+    """The same tuple from a rated output row (charges compare as decimals: 0 == 0.00)."""
     reason = row["reason"]
     code = reason.split(":", 1)[0] if row["status"] == "rejected" else None
-    return (row["status"], None if row["charge"] is None else str(row["charge"]), row["rule"],
-            row["source"], row["billed"], code)
+    return (row["status"], None if row["charge"] is None else Decimal(row["charge"]),
+            row["rule"], row["source"], row["billed"], code)
 
 
 def rate_rows(eng, rows: list[dict], world=None, batch_rows: int = 1 << 20,
