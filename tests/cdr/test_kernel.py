@@ -86,7 +86,7 @@ row_strategy = st.builds(
 
 
 @pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row_strategy, min_size=1, max_size=60), size=st.integers(1, 64),
        dictionary=st.booleans())
 def test_drawn_files_row_for_row(operator, rows, size, dictionary):
