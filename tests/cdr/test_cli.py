@@ -127,3 +127,31 @@ def test_impact_of_a_price_change(tmp_path, capsys):
     assert main(["impact", str(old), str(new), str(src)]) == 0
     md = capsys.readouterr().out
     assert "| Zona 1 | outgoing call | prepaid | 2 | 2 | 479.60 | 519.60 | +40.00 |" in md
+
+
+def test_impact_between_git_revisions(tmp_path, capsys):
+    """The same price change, as two commits of a specs folder (`--git REV1 REV2`)."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "specs" / "telenor_rs", repo / "specs" / "telenor_rs")
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "before")
+    spec = repo / "specs" / "telenor_rs" / "roaming.tariff"
+    row = "| Zona 1                            | 119,90 "
+    spec.write_text(spec.read_text(encoding="utf-8").replace(row, row.replace("119,90", "129,90")),
+                    encoding="utf-8")
+    git("commit", "-qam", "after")
+    src = _csv(tmp_path / "cdrs.csv", GOOD)
+    assert main(["impact", "--git", "HEAD~1", "HEAD", str(src), "--specs",
+                 str(repo / "specs"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["changed"] == 2 and Decimal(report["delta"]) == 2 * 2 * Decimal("10.00")
+    assert main(["impact", "--git", "nosuchrev", "HEAD", str(src), "--specs",
+                 str(repo / "specs")]) == 2
