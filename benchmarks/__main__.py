@@ -8,6 +8,7 @@ BENCHMARKS = {
     "parse": "benchmarks.parse",
     "rating": "benchmarks.rating",
     "vectors": "benchmarks.vectors",
+    "cdr": "benchmarks.cdr",
 }
 
 

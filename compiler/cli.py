@@ -8,6 +8,8 @@
     tariffc diff OLD NEW | REV1..REV2 | --git REV1 REV2 [--format markdown|json]
     tariffc watch [PATH] [--out DIR] [--docs DIR] [--no-build] [--once]
     tariffc lsp
+    tariffc rate OPERATOR CDRS --out RATED [--rejects FILE] [--world SCENARIO.json]
+    tariffc impact OLD NEW CDRS [--operator ID] [--format markdown|json]
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
 failed or an event raised an error it did not expect), 2 usage error, a path that does not
@@ -358,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "definition, document symbols and formatting "
                                    "(docs/editor.md).")
     p.set_defaults(func=cmd_lsp)
+    from compiler import impact, rate  # bulk rating (docs/cdr.md): imports pyarrow lazily
+    rate.add_parser(sub)
+    impact.add_parser(sub)
     return parser
 
 

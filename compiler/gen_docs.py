@@ -343,6 +343,8 @@ def navigation(ops: list[Tariff], built: dict[str, dict[str, str]], docs: Path) 
         nav.append({"Scenario format": "scenario.md"})
     if (docs / "editor.md").is_file():
         nav.append({"Editor support": "editor.md"})
+    if (docs / "cdr.md").is_file():
+        nav.append({"Bulk rating (CDR files)": "cdr.md"})
     nav.append({"Errors": glob("errors")})
     operators: list = ["operators/index.md"]
     for t in ops:

@@ -132,6 +132,13 @@ class Outcomes(Sequence):
         for i in range(len(self._items)):
             yield self[i]
 
+    def records(self) -> list:
+        """What the run kept per event, unbuilt (for bulk readers such as runtime.cdr): an
+        `Outcome`, the `Usage` itself (charged at its rate: `Batch.record` says how), or a
+        record tuple `(ev, spot, rate, billed, quanta or None, effect, info)` that
+        `Batch.outcome` turns into an `Outcome`."""
+        return self._items
+
     def __eq__(self, other) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
@@ -323,6 +330,10 @@ class Batch:
             return out
         return make
 
+    def record(self, ev: Usage) -> tuple:
+        """The record tuple of a usage `run` kept as itself (see `Outcomes.records`)."""
+        return self._record(ev)
+
     def _record(self, ev: Usage) -> tuple:
         """The full record of an event the run kept as itself (rated at its rate, no pass
         effect, not refused): what it was is a pure function of the tables."""
@@ -340,6 +351,18 @@ class Batch:
 
     # -- outcomes ------------------------------------------------------------------------
 
+    def rule(self, record: tuple) -> tuple[str, str, int]:
+        """(rule, source, billed units) of a record tuple: its rate's, or its pass effect's
+        (what `outcome` puts in the `Outcome`, without building one)."""
+        ev, _, rate, billed, _, effect, _ = record
+        if not effect:
+            return rate.rule, rate.source, billed
+        if billed is None:  # the run did not need it
+            billed = amount_of(rate, ev.amount)[0]
+        if effect[0] == "free":
+            return effect[2][2], effect[2][1], billed
+        return effect[2][4], effect[2][3], billed
+
     def outcome(self, record) -> Outcome:
         """The `Outcome` of a record `(ev, spot, rate, billed, quanta or None, effect, info)`
         or of an event kept as itself, exactly as `runtime.rating` builds it."""
@@ -348,19 +371,16 @@ class Batch:
         if type(record) is not tuple:
             record = self._record(record)
         ev, spot, rate, billed, quanta, effect, info = record
-        rule, source, facts = rate.rule, rate.source, None
+        rule, source, billed = self.rule(record)
+        facts = None
         if effect:
             d = effect[3]
             if effect[0] == "free":
-                free = effect[2]
-                rule, source = free[2], free[1]
                 fast = min(info, ev.amount) if effect[4] else 0  # info: full speed KB before
                 facts = free_data_facts(d, fast, info - fast, ev.amount) if effect[4] \
                     else {"pass": d.name}
             else:
-                rule, source, facts = effect[2][4], effect[2][3], {"pass": d.name}
-            if billed is None:  # the run did not need it
-                billed = amount_of(rate, ev.amount)[0]
+                facts = {"pass": d.name}
         data = usage_data(spot.place, ev, billed, rate.unit, facts)
         if quanta is None:  # refused: info is (charge, balance) as text
             data["charge"], data["balance"] = info

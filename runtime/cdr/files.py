@@ -1,0 +1,147 @@
+"""CDR files in and out, streamed by record batches: CSV and Parquet (by the file's suffix).
+
+Reading never holds the whole file: Parquet by `ParquetFile.iter_batches`, CSV by Arrow's
+streaming reader with every column read as text (so one odd cell in the millionth row cannot
+change a column's type; `runtime.cdr.columns` types them). Writing appends each table as
+it comes (`ParquetWriter`, `CSVWriter`); text columns are dictionary-encoded in Parquet and
+plain in CSV, where `charge` is its exact decimal string.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 1 << 20
+
+
+def kind_of(path: str | Path) -> str:
+    """`parquet` or `csv`, by the suffix (`.parquet`/`.pq`; anything else is CSV)."""
+    return "parquet" if Path(path).suffix.lower() in (".parquet", ".pq") else "csv"
+
+
+def count_rows(path: str | Path) -> int | None:
+    """The number of rows of a Parquet file (from its footer); None for CSV."""
+    return pq.ParquetFile(path).metadata.num_rows if kind_of(path) == "parquet" else None
+
+
+def read_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """The record batches of a CDR file, in order."""
+    if kind_of(path) == "parquet":
+        # Text columns come dictionary-encoded (as Parquet stores them): the kernel works on
+        # their few distinct values, and the writer writes them back without re-encoding.
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if pa.types.is_string(f.type)
+                or pa.types.is_large_string(f.type)]
+        yield from pq.ParquetFile(path, read_dictionary=text).iter_batches(batch_size=batch_rows)
+        return
+    with open(path, newline="", encoding="utf-8-sig") as f:  # (Arrow skips a BOM too)
+        header = next(csv.reader(f), None)
+    if not header:
+        return
+    types = {name: pa.string() for name in header}
+    block = max(1 << 16, min(batch_rows * 64, 64 << 20))
+    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=block),
+                           convert_options=pcsv.ConvertOptions(column_types=types,
+                                                               strings_can_be_null=True))
+    for batch in reader:
+        if batch.num_rows:
+            yield batch
+
+
+class Writer:
+    """Appends tables to a CSV or Parquet file; the schema is the first table's."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.kind = kind_of(path)
+        self._w = None
+        self._schema = None
+        self.rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        if self.kind == "csv":
+            table = pa.table({n: _plain(c) for n, c in zip(table.column_names, table.columns)})
+        if self._w is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._schema = table.schema
+            # No column statistics (on dictionary text they cost more than the rating) and
+            # the charge as Parquet's INT64 decimal (exact, as the decimal128 column).
+            # Dictionary pages for the text columns only (numbers and times are mostly
+            # distinct: trying a dictionary on them is wasted work).
+            text = [f.name for f in table.schema if pa.types.is_dictionary(f.type)
+                    or pa.types.is_string(f.type)]
+            self._w = pq.ParquetWriter(self.path, table.schema, write_statistics=False,
+                                       store_decimal_as_integer=True, use_dictionary=text) \
+                if self.kind == "parquet" else pcsv.CSVWriter(self.path, table.schema)
+        elif table.schema != self._schema:
+            table = table.cast(self._schema)
+        self._w.write_table(table)
+        self.rows += table.num_rows
+
+    def close(self, schema: pa.Schema | None = None) -> None:
+        """Close the file; with nothing written, write `schema`'s header (an empty table)."""
+        if self._w is None and schema is not None:
+            self.write(schema.empty_table())
+        if self._w is not None:
+            self._w.close()
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column as plain values (the CSV writer wants them so)."""
+    if pa.types.is_dictionary(col.type):
+        return pc.cast(col, col.type.value_type)
+    return col
+
+
+def rate_file(rater, src: str | Path, out: str | Path, rejects: str | Path | None = None,
+              batch_rows: int = BATCH_ROWS, progress=None) -> dict:
+    """Rate every row of `src` into `out` (rejected rows into `rejects`, or kept in `out`
+    with status `rejected` when None), streaming; `progress(n)` is called per batch read.
+    Returns the rater's counts (`in` = `rated` + `refused` + `rejected`)."""
+    from runtime.cdr.rater import STATUS
+
+    rated, bad = Writer(out), Writer(rejects) if rejects is not None else None
+    rejected = STATUS.index("rejected")
+
+    def put(table):
+        if table is None or not table.num_rows:
+            return
+        if bad is None:
+            rated.write(table)
+            return
+        is_bad = pc.equal(pc.cast(table.column("status"), pa.string()), STATUS[rejected])
+        bad_rows = table.filter(is_bad)
+        if bad_rows.num_rows:
+            bad.write(bad_rows)
+        rated.write(table.filter(pc.invert(is_bad)))
+
+    try:
+        for batch in read_batches(src, batch_rows):
+            put(rater.feed(batch))
+            if progress is not None:
+                progress(batch.num_rows)
+        put(rater.finish())
+    finally:
+        empty = _empty(src, rater.schema)  # nothing to write still leaves a file with a header
+        rated.close(empty)
+        if bad is not None:
+            bad.close(empty)
+    return dict(rater.counts)
+
+
+def _empty(src: str | Path, results: pa.Schema) -> pa.Schema:
+    """The schema of an output with no rows: the input's columns, then the results."""
+    if kind_of(src) == "parquet":
+        inputs = list(pq.read_schema(src))
+    else:
+        with open(src, newline="", encoding="utf-8-sig") as f:
+            inputs = [pa.field(n, pa.string()) for n in next(csv.reader(f), [])]
+    return pa.schema([f for f in inputs if f.name.strip().lower() not in results.names]
+                     + list(results))

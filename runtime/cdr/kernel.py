@@ -1,0 +1,307 @@
+"""The vectorised stateless rater: a record batch of usage -> charges, with numpy int64.
+
+A stateless row (a subscriber with no balance, no pass, no family group) is rated by a pure
+function of the tables: the place of (country, network), the rate of the service there
+(and, on a network priced by destination or at home, of the other party's first digits),
+then `runtime.batch.kernel`'s integer form of that rate. So a batch is rated in four steps:
+
+1. the key columns (service, country, network) are dictionary-encoded, and each distinct
+   combination present is looked up once (`Batch` and `Rating` do the lookup, memoised):
+   either a *class* (a place and its rate: the kernel's six integers and the output labels),
+   a *party spot* (the rate depends on the other party), or *slow*;
+2. rows of a party spot look up (spot, first `prefix_len` digits of the party) the same way;
+3. charge = `(price * (billed - sub) + base) // d` quanta over int64 arrays, `billed` the
+   started intervals (`first`, then blocks of `next`), exactly as `runtime.batch.charge_of`;
+4. rows the kernel does not decide are marked slow, never guessed: a number not in plain
+   E.164 digits, a missing or negative quantity, an unknown zone, a `-` cell, a quantity so
+   large that int64 could overflow. `runtime.cdr.rater` sends them through `Engine.apply`,
+   which rates them or raises the error that rejects them.
+
+`tests/cdr/test_kernel.py` checks the kernel against `Engine.apply` row by row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from runtime.batch import Batch, kernel
+from runtime.errors import TariffError
+from runtime.events import Where
+from runtime.rating import _SERVICES, Place
+
+SLOW = -1  # a row (or key) the kernel leaves to Engine.apply
+# Plain E.164 digits, as `Rating.normal` passes them unchanged: anything else is slow.
+E164 = r"^\+?[1-9][0-9]{7,14}$"
+_LIMIT = 1 << 62  # int64 headroom for price * billed + base
+_ALL = 4096  # a key space this small is looked up whole (each combination: a memo hit)
+_DENSE = 1 << 22  # a key space this small is looked up by a dense table, not np.unique
+MEMO_LIMIT = 65536
+
+
+class Labels:
+    """Interned output labels: (zone, network, rule, source, unit) -> a small int, so that
+    each output string column is a dictionary array over a few distinct values."""
+
+    FIELDS = ("zone", "network", "rule", "source", "unit")
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple, int] = {}
+        self.rows: list[tuple] = []
+
+    def of(self, label: tuple) -> int:
+        found = self.ids.get(label)
+        if found is None:
+            found = self.ids[label] = len(self.rows)
+            self.rows.append(label)
+        return found
+
+    def columns(self, ids: np.ndarray, valid: np.ndarray) -> dict[str, pa.Array]:
+        """One dictionary-encoded column per field, null where not `valid` or the field is
+        None (nulls in the indices: Parquet writes no null inside a dictionary)."""
+        out = {}
+        safe = np.where(valid, ids, 0).astype(np.int32)
+        invalid = ~valid
+        plain = None
+        for k, name in enumerate(self.FIELDS):
+            values = [r[k] for r in self.rows] or [None]
+            none = np.array([v is None for v in values], dtype=bool)
+            dictionary = pa.array(["" if v is None else v for v in values], pa.string())
+            if none.any():
+                mask = invalid | none[safe]
+                indices = pa.array(safe, mask=mask if mask.any() else None)
+            else:
+                if plain is None:
+                    plain = pa.array(safe, mask=invalid if invalid.any() else None)
+                indices = plain
+            out[name] = pa.DictionaryArray.from_arrays(indices, dictionary)
+        return out
+
+
+class Kernel:
+    """The vectorised rater of one engine; `None` from `of` when the engine has no integer
+    fast path (no rating, or a rounding that is not to a power of ten)."""
+
+    @classmethod
+    def of(cls, engine, labels: Labels) -> Kernel | None:
+        batch = Batch.of(engine)
+        return None if batch is None else cls(engine, batch, labels)
+
+    def __init__(self, engine, batch: Batch, labels: Labels) -> None:
+        self.engine, self.batch, self.rating, self.labels = engine, batch, engine.rating, labels
+        self.plen = self.rating.prefix_len
+        # class id -> (first, next, sub, price, base, d), its label, its largest safe quantity
+        self.params: list[tuple] = []
+        self.label_of: list[int] = []
+        self.max_qty: list[int] = []
+        self.class_ids: dict[tuple, int] = {}
+        self.spots: dict[tuple, int] = {}  # (service, country, network) -> entry
+        self.party_spots: list[tuple] = []  # party spot id -> (place, service)
+        self.parties: dict[tuple, int] = {}  # (party spot id, prefix or None) -> class or SLOW
+        self._arrays = None
+
+    # -- tables -> classes ---------------------------------------------------------------
+
+    def _class(self, place: Place, rate) -> int:
+        key = (place.zone, place.network, rate)
+        found = self.class_ids.get(key)
+        if found is None:
+            kern = kernel(rate, self.batch.digits, self.rating.mode)
+            first, nxt, sub, price, base, d = kern
+            found = self.class_ids[key] = len(self.params)
+            self.params.append(kern)
+            self.label_of.append(self.labels.of((place.zone, place.network, rate.rule,
+                                                 rate.source, rate.unit)))
+            self.max_qty.append(max(0, (_LIMIT - abs(base)) // max(abs(price), 1) - nxt - first))
+            self._arrays = None
+        return found
+
+    def _spot(self, service: str, country: str | None, network: str | None) -> int:
+        """A class id (>= 0), a party spot (-2 - id) or SLOW for one key combination."""
+        key = (service, country, network)
+        found = self.spots.get(key)
+        if found is not None:
+            return found
+        found = SLOW
+        rating = self.rating
+        try:
+            if country is None and network is None:  # at home: priced by the party
+                if rating.home is not None and self._home_plain():
+                    found = self._party_spot(Place(None, None, rating.home, "home"), service)
+            elif service in _SERVICES:
+                place = rating.place(Where(country, network))
+                if place.network_list is not None:
+                    found = self._party_spot(place, service)
+                else:
+                    found = self._class(place, rating.price(place, service, None, None))
+        except TariffError:
+            found = SLOW
+        if len(self.spots) < MEMO_LIMIT:
+            self.spots[key] = found
+        return found
+
+    def _home_plain(self) -> bool:
+        """Whether home usage of a subscriber with no state is the home list's price alone:
+        every home hook (family groups) leaves a subscriber outside any group alone."""
+        return all(getattr(h, "__name__", "") == "home_usage" for h in self.rating.home_hooks)
+
+    def _party_spot(self, place: Place, service: str) -> int:
+        self.party_spots.append((place, service))
+        return -2 - (len(self.party_spots) - 1)
+
+    def _party(self, spot: int, prefix: str | None) -> int:
+        key = (spot, prefix)
+        found = self.parties.get(key)
+        if found is not None:
+            return found
+        place, service = self.party_spots[spot]
+        rating = self.rating
+        try:
+            net = None if prefix is None else rating.party(prefix)[0]
+            if place.zone is None:  # at home: Rating._home, the traffic class first
+                cls = rating.class_of(service, prefix) if rating.classes else None
+                if cls is not None and cls in rating.home["services"]:
+                    service = cls
+                rate = rating._list_rate(rating.home, service, None, prefix, net)
+                found = SLOW if rate is None else self._class(place, rate)
+            else:
+                found = self._class(place, rating.price(place, service, prefix, net))
+        except TariffError:
+            found = SLOW
+        if len(self.parties) < MEMO_LIMIT:
+            self.parties[key] = found
+        return found
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The class tables as int64 arrays: first, next, sub, price, base, d, max_qty."""
+        if self._arrays is None or len(self._arrays[0]) != len(self.params):
+            cols = list(zip(*self.params)) if self.params else [()] * 6
+            self._arrays = tuple(np.array(c, dtype=np.int64) for c in cols) + (
+                np.array(self.max_qty, dtype=np.int64), np.array(self.label_of, dtype=np.int64))
+        return self._arrays
+
+    # -- a batch -------------------------------------------------------------------------
+
+    def classify(self, service: pa.Array, country: pa.Array, network: pa.Array,
+                 party: pa.Array) -> np.ndarray:
+        """Each row's class id, or SLOW."""
+        entry = lookup([keys_of(service), keys_of(country), keys_of(network)],
+                       lambda s, c, n: SLOW if s is None else self._spot(s, c, n))
+        # The other party: plain digits, or slow (Rating.normal would normalise or refuse).
+        if party.null_count < len(party):
+            has_party = ~_nulls(party)
+            plain = holds(party, lambda v: pc.match_substring_regex(v, E164))
+            entry[has_party & ~plain] = SLOW
+        by_party = entry <= -2
+        if by_party.any():
+            rows = np.flatnonzero(by_party)
+            sub = party.take(pa.array(rows))
+            prefix = on_values(sub, lambda v: pc.utf8_slice_codeunits(pc.utf8_ltrim(v, "+"), 0,
+                                                                       self.plen))
+            spots = (-2 - entry[rows], list(range(len(self.party_spots))))
+            entry[rows] = lookup([spots, keys_of(prefix)], self._party)
+        return entry
+
+    def charge(self, cls: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
+        """(billed units, quanta, label id) of rows of class `cls` (all >= 0) for `qty` (all
+        >= 0 and <= the class's max_qty): `runtime.batch.charge_of`, vectorised."""
+        first, nxt, sub, price, base, d, _, label = self.arrays()
+        f, n = first[cls], nxt[cls]
+        # billed = first if qty <= first else first + the started `next` blocks past it:
+        # f - (f - qty) // n * n is <= f exactly when qty <= f, so a maximum picks the case.
+        billed = f - qty
+        billed //= n
+        billed *= n
+        np.subtract(f, billed, out=billed)
+        np.maximum(billed, f, out=billed)
+        billed *= qty != 0  # 0 units cost nothing
+        quanta = billed - sub[cls]
+        quanta *= price[cls]
+        quanta += base[cls]
+        quanta //= d[cls]
+        quanta *= billed != 0
+        return billed, quanta, label[cls]
+
+    def too_big(self, cls: np.ndarray, qty: np.ndarray) -> np.ndarray:
+        """Rows whose quantity could overflow int64 in `charge`."""
+        return qty > self.arrays()[6][cls]
+
+
+def on_values(col: pa.Array, fn) -> pa.Array:
+    """An elementwise text function; on a dictionary array, on its (few) values only."""
+    if pa.types.is_dictionary(col.type):
+        return pa.DictionaryArray.from_arrays(col.indices, fn(col.dictionary))
+    return fn(col)
+
+
+def holds(col: pa.Array, fn) -> np.ndarray:
+    """An elementwise predicate as a numpy bool array (null: False); on a dictionary array,
+    evaluated on its values and gathered by its indices."""
+    if pa.types.is_dictionary(col.type):
+        values = np.append(_true(fn(col.dictionary)), False)
+        return values[_indices(col.indices, len(values) - 1)]
+    return _true(fn(col))
+
+
+def _nulls(arr: pa.Array) -> np.ndarray:
+    return np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _true(arr: pa.Array) -> np.ndarray:
+    """A boolean array as numpy, nulls as False."""
+    if arr.null_count:
+        arr = pc.fill_null(arr, False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def keys_of(col: pa.Array) -> tuple[np.ndarray, list]:
+    """(per row, the index of its value in `values`; `values`, the distinct values and a
+    last None for nulls) of a text column, plain or dictionary-encoded."""
+    if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
+        inner = col.dictionary.dictionary_encode()
+        values = inner.dictionary.to_pylist() + [None]
+        remap = np.append(_indices(inner.indices, len(values) - 1), len(values) - 1)
+        return remap[_indices(col.indices, len(remap) - 1)], values
+    enc = col.dictionary_encode()
+    values = enc.dictionary.to_pylist() + [None]
+    return _indices(enc.indices, len(values) - 1), values
+
+
+def _indices(indices: pa.Array, null: int) -> np.ndarray:
+    """Dictionary indices as int64 numpy, nulls as `null`."""
+    if indices.null_count:
+        indices = pc.fill_null(indices, null)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def lookup(keys: list[tuple[np.ndarray, list]], fn) -> np.ndarray:
+    """Per row, `fn(*values)` of its combination of key values (int64): `fn` is called once
+    per distinct combination, through a table indexed by one integer code per row (every
+    combination when there are few, else those present)."""
+    code = None
+    for idx, values in keys:
+        code = idx if code is None else code * len(values) + idx
+    sizes = [len(v) for _, v in keys]
+    size = int(np.prod(sizes))
+    if size <= _ALL:
+        combos = range(size)
+        rows = code
+    elif size <= _DENSE:
+        present = np.zeros(size, dtype=bool)
+        present[code] = True
+        combos = np.flatnonzero(present)
+        index = np.zeros(size, dtype=np.int64)
+        index[combos] = np.arange(len(combos))
+        rows = index[code]
+    else:
+        combos, rows = np.unique(code, return_inverse=True)
+    lut = np.empty(max(len(combos), 1), dtype=np.int64)
+    for j, k in enumerate(combos.tolist() if hasattr(combos, "tolist") else combos):
+        parts = []
+        for (_, values), n in zip(reversed(keys), reversed(sizes)):
+            k, r = divmod(k, n)
+            parts.append(values[r])
+        lut[j] = fn(*reversed(parts))
+    return lut[rows]
