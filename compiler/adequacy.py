@@ -191,7 +191,9 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("SmsParam", "min"): lambda v: [] if v is None else _int(v),
     ("SmsParam", "max"): lambda v: [] if v is None else _int(v),
     ("Bill", "first_period"): _vocab(FIRST_PERIODS),
-    ("Operator", "languages"): _drop, ("Operator", "timezone"): _tz,
+    # `languages` is required with at least one code: only a second language can go
+    ("Operator", "languages"): lambda v: _drop(v) if len(v) > 1 else [],
+    ("Operator", "timezone"): _tz,
     ("Operator", "decimal"): _vocab((",", ".")), ("Operator", "rounding"): _none,
     ("ShortCode", "price"): _none, ("ShortCode", "roaming_price"): _none,
     ("ShortCode", "variants"): _drop, ("ShortCode", "conditions"): _drop,
@@ -383,6 +385,10 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
             return "no call has a price, so no call changes the balance"
         if gone <= {"data pack"} and not tariff.passes:
             return "the operator declares no data pack"
+    if field == "Operator.timezone" and not (tariff.bills or tariff.families or tariff.passes
+                                             or tariff.billing_windows or tariff.notifications):
+        return "nothing of this operator reads local time (no bill, family, pass, billing " \
+               "window or notification)"
     if field == "Price.amount" and old.per in (None, "sms", "use", "call") and \
             tariff.operator.rounding is not None:
         q = tariff.operator.rounding.quantum
