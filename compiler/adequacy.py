@@ -347,6 +347,13 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
     model checked here, not a list of names."""
     field = m.what.split(" ", 1)[0]
     old, new = m.old, m.new
+    local_time = (tariff.bills, tariff.families, tariff.billing_windows, tariff.passes)
+    if field == "Operator.timezone" and not any(local_time):
+        return "no bill, family group, billing window or pass reads the local time"
+    texts = (tariff.codes, tariff.sms_commands, tariff.calls, tariff.web_channels,
+             tariff.families, tariff.bills, tariff.notifications)
+    if field == "Operator.languages" and not any(texts):
+        return "no code, command, family group, bill or notification writes a text"
     if field == "Segment.plans":
         return "the checker has expanded a segment's plans into each family's plans (mutated there)"
     if tables == base:

@@ -118,8 +118,9 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  "unit": fmt.t("unit_" + svc.unit),
                  "numbers": "" if not svc.numbers else fmt.t("class_numbers") + " " + _join(svc.numbers)
                  + (f"; {fmt.t('class_except')} {_join(svc.not_numbers)}" if svc.not_numbers else ""),
-                 "source": cite(svc.span), "notes": fmt.notes(svc.notes)} for svc in tariff.services]
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services}
+                 "source": cite(svc.span)} for svc in tariff.services]
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
+            "service_notes": fmt.notes([n for svc in tariff.services for n in svc.notes])}
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
