@@ -349,6 +349,14 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
     model checked here, not a list of names."""
     field = m.what.split(" ", 1)[0]
     old, new = m.old, m.new
+    local_time = (tariff.bills, tariff.families, tariff.billing_windows, tariff.passes,
+                  tariff.notifications)
+    if field == "Operator.timezone" and not any(local_time):
+        return "no bill, family group, billing window, pass or notification reads the local time"
+    texts = (tariff.codes, tariff.sms_commands, tariff.calls, tariff.web_channels,
+             tariff.families, tariff.bills, tariff.notifications)
+    if field == "Operator.languages" and not any(texts):
+        return "no code, command, family group, bill or notification writes a text"
     if field == "Segment.plans":
         return "the checker has expanded a segment's plans into each family's plans (mutated there)"
     if tables == base:
@@ -385,10 +393,6 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
             return "no call has a price, so no call changes the balance"
         if gone <= {"data pack"} and not tariff.passes:
             return "the operator declares no data pack"
-    if field == "Operator.timezone" and not (tariff.bills or tariff.families or tariff.passes
-                                             or tariff.billing_windows or tariff.notifications):
-        return "nothing of this operator reads local time (no bill, family, pass, billing " \
-               "window or notification)"
     if field == "Price.amount" and old.per in (None, "sms", "use", "call") and \
             tariff.operator.rounding is not None:
         q = tariff.operator.rounding.quantum

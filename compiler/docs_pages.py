@@ -117,8 +117,9 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     services = [{"name": svc.name, "localized": fmt.text(svc.names, "") if svc.names else "",
                  "unit": fmt.t("unit_" + svc.unit),
                  "numbers": _class_numbers(svc, fmt),
-                 "source": cite(svc.span), "notes": fmt.notes(svc.notes)} for svc in tariff.services]
-    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services}
+                 "source": cite(svc.span)} for svc in tariff.services]
+    return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
+            "service_notes": fmt.notes([n for svc in tariff.services for n in svc.notes])}
 
 
 def _class_numbers(svc, fmt: Format) -> str:

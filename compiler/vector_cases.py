@@ -166,11 +166,12 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
             for r in rows:
                 parties += f.parties(r.destination)
             parties = list(dict.fromkeys(parties or [FAR_PARTY]))
-            if service in ("data", "mms") or declared.get(service) == "data":
+            if (service in ("data", "mms") or declared.get(service) == "data") and \
+                    all(r.destination.kind == "any" for r in rows):
                 parties = [None]
             iv = pl.interval(service)
             amounts = with_sample([0] + (edges(iv.first, iv.next) if iv else [1, 2]), service)
-            if service == "sms":
+            if service == "sms" or declared.get(service) == "count":
                 amounts = [1, 2]
             for party in parties:
                 v = Vector(t, f"{pl.name} {service} to {party or 'data'}",

@@ -8,6 +8,7 @@ Network and home price lists are rows of `service | to | price`.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from dsl import ast
 from dsl.ast import Block, Cell, Row, Span, Table
@@ -18,7 +19,7 @@ from compiler.check.operator import country_code
 from compiler.check.reader import Args, parse_number
 from compiler.check.units import DATA_UNITS, PER_UNITS, looks_like_currency
 from compiler.model.common import Interval, Price, Texts
-from compiler.model.rating import (INTERVAL_DIMENSION, METERED, SERVICES, Destination, Network,
+from compiler.model.rating import (METERED, SERVICES, Destination, Network,
                                    PriceList, Rate, Zone)
 
 _PERUNIT = re.compile(r"(\S+)/(?:(\d+)\s*)?(\S+)")
@@ -356,8 +357,9 @@ def _column(ctx: Context, cell: Cell, intervals: dict[str, Interval]) -> tuple[s
     return service, service, None, None
 
 
-def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str, str, int]:
-    """A `unit` row cell such as `RSD/min` or `RSD/5 KB`: (currency, per, per_amount)."""
+def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str, str, int, Decimal]:
+    """A `unit` row cell such as `RSD/min`, `RSD/5 KB` or `p/min`: (currency, per,
+    per_amount, how much of the currency one of the cells' numbers is)."""
     atom = cell.atoms[0] if len(cell.atoms) == 1 else None
     m = _PERUNIT.fullmatch(atom.text) if atom is not None and atom.kind in ("PERUNIT", ast.QUANTITY) else None
     if m is None:
@@ -365,8 +367,8 @@ def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str
                        "expected a unit such as RSD/min", help=f"write `{ctx.currency or 'RSD'}/"
                        f"{services.per_units(ctx, service)[0] if size is None else f'{size} KB'}`")
     money = ctx.units.money_of(m[1])
-    if money is None or money.factor != 1:
-        if looks_like_currency(m[1]) and money is None:
+    if money is None:
+        if looks_like_currency(m[1]):
             raise ctx.fail("T0802", f"`{m[1]}` is not an ISO 4217 currency code", atom.span,
                            "unknown currency", help=did_you_mean(m[1], [ctx.currency] if ctx.currency else [], "currencies")
                            or f"write `{ctx.currency or 'EUR'}/{m[3]}`")
@@ -383,7 +385,7 @@ def _unit(ctx: Context, cell: Cell, service: str, size: int | None) -> tuple[str
     if size is not None and per_number * DATA_UNITS[per] != size:
         raise ctx.fail("T0406", f"the unit `{atom.text}` does not match the column's {size} KB block",
                        atom.span, "different block size", help=f"write `{currency}/{size} KB`")
-    return currency, per, per_number
+    return currency, per, per_number, money.factor
 
 
 def _zone_table(ctx: Context, table: Table, intervals: dict[str, Interval], rates: list[Rate]) -> tuple[str, ...]:
@@ -488,8 +490,8 @@ def _cell_price(ctx: Context, cell: Cell, unit: tuple[str, str, int]) -> Price |
         a = Args(ctx, atoms, cell.span)
         raise a.unexpected(atoms[0], "a price (a number, the unit row gives its unit) or `-`") if atoms \
             else a.take("a price or `-`")
-    currency, per, per_amount = unit
-    return Price(parse_number(ctx, atoms[0].text, atoms[0].span), currency, per, per_amount)
+    currency, per, per_amount, factor = unit  # factor: 0.01 in a `p/min` column
+    return Price(parse_number(ctx, atoms[0].text, atoms[0].span) * factor, currency, per, per_amount)
 
 
 def _row_table(ctx: Context, table: Table, intervals: dict[str, Interval], rates: list[Rate]) -> None:

@@ -16,7 +16,7 @@ from dsl.ast import Atom, Pair, Quantity, Span, Stmt
 from dsl.diagnostics import DiagnosticError, did_you_mean
 from compiler.check.context import Context
 from compiler.check.units import (COUNT_UNITS, DATA_UNITS, PER_UNITS, SPEED_UNITS, TIME_UNITS,
-                                  attach, is_currency, looks_like_currency, suggestions)
+                                  attach, looks_like_currency, suggestions)
 from compiler.model.common import Eligibility, Interval, Note, Price, Texts
 
 _PER_CANON = PER_UNITS

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from compiler.evaluate.rating import UNIT, UNITS_PER, ZERO, Place, Priced, Used
+from compiler.evaluate.rating import UNITS_PER, ZERO, Place, Priced, Used
 from compiler.lower import cite
 from compiler.model.passes import Pass
 from runtime.errors import InvalidEvent, OutOfOrder

@@ -81,7 +81,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:129',
+                        'source': 'specs/onepmobile/prices.tariff:124',
                     },
                     {
                         'service': 'UK mobile',
@@ -96,7 +96,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:130',
+                        'source': 'specs/onepmobile/prices.tariff:125',
                     },
                     {
                         'service': 'Personal numbers and pagers',
@@ -111,7 +111,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:131',
+                        'source': 'specs/onepmobile/prices.tariff:126',
                     },
                     {
                         'service': 'Balance',
@@ -126,7 +126,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:132',
+                        'source': 'specs/onepmobile/prices.tariff:127',
                     },
                     {
                         'service': 'Voicemail',
@@ -141,7 +141,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:133',
+                        'source': 'specs/onepmobile/prices.tariff:128',
                     },
                     {
                         'service': 'UK mobile text',
@@ -156,7 +156,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:134',
+                        'source': 'specs/onepmobile/prices.tariff:129',
                     },
                     {
                         'service': 'data',
@@ -171,7 +171,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 'KB', '1+1 kB'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:135',
+                        'source': 'specs/onepmobile/prices.tariff:130',
                     },
                     {
                         'service': 'Freephone',
@@ -186,7 +186,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:136',
+                        'source': 'specs/onepmobile/prices.tariff:131',
                     },
                     {
                         'service': 'Emergency',
@@ -201,7 +201,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:137',
+                        'source': 'specs/onepmobile/prices.tariff:132',
                     },
                     {
                         'service': 'Emergency text',
@@ -216,7 +216,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:138',
+                        'source': 'specs/onepmobile/prices.tariff:133',
                     },
                     {
                         'service': 'NHS and COVID help lines',
@@ -231,7 +231,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:139',
+                        'source': 'specs/onepmobile/prices.tariff:134',
                     },
                     {
                         'service': 'Police non-emergency',
@@ -246,7 +246,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:140',
+                        'source': 'specs/onepmobile/prices.tariff:135',
                     },
                     {
                         'service': 'Power cut',
@@ -261,7 +261,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:141',
+                        'source': 'specs/onepmobile/prices.tariff:136',
                     },
                     {
                         'service': 'Access charge',
@@ -276,7 +276,7 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:142',
+                        'source': 'specs/onepmobile/prices.tariff:137',
                     },
                     {
                         'service': 'Directory enquiries',
@@ -291,22 +291,22 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:143',
+                        'source': 'specs/onepmobile/prices.tariff:138',
                     },
                     {
-                        'service': 'Picture message',
+                        'service': 'mms',
                         'zone': None,
-                        'to': ('any', ()),
+                        'to': ('numbers', ('+447',)),
                         'price': {
                             'amount': D('0.30'),
                             'currency': 'GBP',
-                            'per': 'use',
+                            'per': 'mms',
                             'per_amount': 1,
                         },
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:144',
+                        'source': 'specs/onepmobile/prices.tariff:139',
                     },
                     {
                         'service': 'Text to email',
@@ -321,7 +321,7 @@ TABLES = {
                         'first_price': None,
                         'interval': None,
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:145',
+                        'source': 'specs/onepmobile/prices.tariff:140',
                     },
                     {
                         'service': 'WAP',
@@ -336,10 +336,10 @@ TABLES = {
                         'first_price': None,
                         'interval': (1, 1, 's', '1/1'),
                         'via_zone': None,
-                        'source': 'specs/onepmobile/prices.tariff:146',
+                        'source': 'specs/onepmobile/prices.tariff:141',
                     },
                 ),
-                'source': 'specs/onepmobile/prices.tariff:113',
+                'source': 'specs/onepmobile/prices.tariff:107',
             },
         ),
         'services': {
@@ -441,26 +441,19 @@ TABLES = {
                 'not_numbers': (),
                 'source': 'specs/onepmobile/prices.tariff:90',
             },
-            'Picture message': {
+            'Text to email': {
                 'unit': 'use',
                 'base': None,
                 'numbers': (),
                 'not_numbers': (),
                 'source': 'specs/onepmobile/prices.tariff:97',
             },
-            'Text to email': {
-                'unit': 'use',
-                'base': None,
-                'numbers': (),
-                'not_numbers': (),
-                'source': 'specs/onepmobile/prices.tariff:103',
-            },
             'WAP': {
                 'unit': 's',
                 'base': None,
                 'numbers': (),
                 'not_numbers': (),
-                'source': 'specs/onepmobile/prices.tariff:108',
+                'source': 'specs/onepmobile/prices.tariff:102',
             },
         },
     },

@@ -73,8 +73,7 @@ PAGE = {
     "Directory enquiries": (("118",), "0.05", "min"),
     # "Voicemail access and retrieval 1p a minute"
     "Voicemail": ((), "0.01", "min"),
-    # "Picture message 30p a message", "Text to email 30p a message"
-    "Picture message": ((), "0.30", "use"),
+    # "Text to email 30p a message"
     "Text to email": ((), "0.30", "use"),
     # "Mobile internet (dial-up WAP) 15p a minute"
     "WAP": ((), "0.15", "min"),
@@ -98,6 +97,9 @@ def test_every_line_of_the_page(onep, service) -> None:
 
 def test_data_and_intervals(onep) -> None:
     pl, rates = home_rates(onep)
+    # "Picture message 30p a message Picture message (MMS) to mobiles": per message, to +447
+    mms, = [r for r in pl.rates if r.service == "mms"]
+    assert (mms.price.amount, mms.price.per, mms.destination.names) == (D("0.30"), "mms", ("+447",))
     # "Mobile data 1p a MB"
     data = rates["data"].price
     assert (data.amount, data.per, data.per_amount) == (D("0.01"), "MB", 1)
@@ -158,7 +160,8 @@ def test_calls_by_destination(engine, party, seconds, pence, cls) -> None:
     ("sms", 5, "+447911123456", 5),     # 5 x 1p
     ("sms", 1, "999", 0),               # text to emergency services: Free
     ("Voicemail", 90, None, 2),         # 90 x 1/60 = 1.5p -> 2p
-    ("Picture message", 1, None, 30),   # "30p a message"
+    ("mms", 250, "07700 900123", 30),   # "30p a message", whatever its size
+    ("mms", 300, "+447911123456", 30),  # "max 300KB": still one message
     ("Text to email", 3, None, 90),     # 3 x 30p
     ("data", 1024, None, 1),            # 1 MB x 1p
     ("data", 51200, None, 50),          # 50 MB x 1p
@@ -175,7 +178,7 @@ def test_texts_data_and_the_rest(engine, service, amount, party, pence) -> None:
     ("sms", 1, "020 7946 0000"),             # texts are priced to UK mobiles only
     ("outgoing call", 60, "+33123456789"),   # abroad: not on the stored page
     ("incoming call", 60, "07700 900123"),   # incoming calls: not on the page
-    ("mms", 100, None),                      # MMS is priced per message: `Picture message`
+    ("mms", 100, "020 7946 0000"),           # MMS "to mobiles" only
 ])
 def test_what_the_page_does_not_price_is_refused(engine, service, amount, party) -> None:
     with pytest.raises(NotAvailable):

@@ -115,3 +115,24 @@ def test_pygments_lexer_uses_the_unit_table() -> None:
     toks = [(t, v) for t, v in TariffLexer().get_tokens("price 2.50 GBP/min, 100 MB, 15 CHF") if v.strip()]
     assert (Keyword.Type, "GBP/min") in toks and (Keyword.Type, "MB") in toks
     assert (Keyword.Type, "CHF") in toks
+
+
+def test_a_minor_name_in_a_zone_table_unit_row() -> None:
+    """`p/min` in the unit row: the cells are in pence (12 -> 0.12 GBP)."""
+    text = _op("GBP minor p").replace("{step}", "1 p") + '''
+zone "EU" {
+  countries FR
+}
+
+roaming prices "Roaming" {
+  interval outgoing call 60/60
+  | zone | outgoing call | sms   |
+  |------|---------------|-------|
+  | unit | p/min         | GBP/sms |
+  | EU   | 12            | 0.08  |
+}
+'''
+    tariff, diags = check_text(text)
+    assert not [d for d in diags if d.is_error], diags
+    rates = {r.service: r.price for r in tariff.price_lists[0].rates}
+    assert rates["outgoing call"].amount == Decimal("0.12") and rates["sms"].amount == Decimal("0.08")
