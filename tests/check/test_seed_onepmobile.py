@@ -200,3 +200,12 @@ def test_the_evaluator_agrees(onep, engine) -> None:
     steps = [Usage(ME, AT, s, a, party=p) for s in ("outgoing call", "sms", "Voicemail", "data")
              for p in parties for a in (0, 1, 29, 30, 61, 1024)]
     same(Evaluator(onep), engine, world("5.00"), steps)
+
+
+def test_the_docs_show_the_short_codes_and_the_readings() -> None:
+    """The generated prices page names short codes as such and shows the spec's readings."""
+    from pathlib import Path
+    page = (Path(__file__).parents[2] / "docs/operators/onepmobile/en/prices.md").read_text(encoding="utf-8")
+    assert "At home, for numbers starting with +44800, +44808, +44500; short codes 116" in page
+    assert "At home, for the short codes 999, 112, 911" in page
+    assert "per-second charging (1/1)" in page and "Service Charge" in page
