@@ -108,6 +108,15 @@ def _mb(value):
             (f"{value // 1024} MB -> {value // 1024 - 1} MB", value - 1024)]
 
 
+def _day(value):
+    """A validity's first or last day one day later and one day earlier."""
+    if value is None:
+        return []
+    import datetime
+    one = datetime.timedelta(days=1)
+    return [(f"{value} -> {value + one}", value + one), (f"{value} -> {value - one}", value - one)]
+
+
 def _tz(value):
     alt = "UTC" if value != "UTC" else "Europe/Berlin"
     return [(f"{value!r} -> {alt!r}", alt)]
@@ -207,6 +216,11 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("Category", "passes"): _drop,
     ("Destination", "names"): _drop,
     ("ServiceNumber", "roaming_price"): lambda v: [] if v is None else [(f"{v!r} -> None", None)],
+    ("Validity", "start"): _day, ("Validity", "end"): _day,  # effective dates
+    ("BandRule", "start"): lambda v: [] if v is None else _at(v),  # time bands
+    ("BandRule", "end"): lambda v: [] if v is None else _at(v),
+    ("BandRule", "days"): _drop, ("TimeBands", "holidays"): _drop,
+    ("TimeBands", "crossing"): _vocab(("start", "split")),
 }
 
 
@@ -350,9 +364,11 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
     field = m.what.split(" ", 1)[0]
     old, new = m.old, m.new
     local_time = (tariff.bills, tariff.families, tariff.billing_windows, tariff.passes,
-                  tariff.notifications)
+                  tariff.notifications, tariff.time_bands,
+                  [pl for pl in tariff.price_lists if pl.validity is not None])
     if field == "Operator.timezone" and not any(local_time):
-        return "no bill, family group, billing window, pass or notification reads the local time"
+        return "no bill, family group, billing window, pass, notification, time band or dated " \
+               "price list reads the local time"
     texts = (tariff.codes, tariff.sms_commands, tariff.calls, tariff.web_channels,
              tariff.families, tariff.bills, tariff.notifications)
     if field == "Operator.languages" and not any(texts):

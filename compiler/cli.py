@@ -7,6 +7,7 @@
     tariffc fmt [--check] [--diff] PATH...
     tariffc diff OLD NEW | REV1..REV2 | --git REV1 REV2 [--format markdown|json]
     tariffc watch [PATH] [--out DIR] [--docs DIR] [--no-build] [--once]
+    tariffc lsp
 
 Exit codes: 0 all good, 1 errors (or warnings with `--strict`; for `run`: an expectation
 failed or an event raised an error it did not expect), 2 usage error, a path that does not
@@ -234,6 +235,15 @@ def cmd_adequacy(args: argparse.Namespace) -> int:
     return adequacy.main(args.operators, args.specs)
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from compiler.lsp import server
+    except ImportError as e:  # pygls is the `lsp` extra
+        return _usage_error(f"the language server needs pygls ({e.name} is not installed): "
+                            "pip install 'tariffc[lsp]'")
+    return server.main()
+
+
 # --- the parser --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -341,6 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("operators", nargs="*", metavar="OPERATOR", help="operator ids (default: all)")
     p.add_argument("--specs", default="specs", help="the specs folder (default: specs)")
     p.set_defaults(func=cmd_adequacy)
+
+    p = sub.add_parser("lsp", help="the language server for editors (stdio)",
+                       description="Speak the Language Server Protocol on stdin/stdout: the "
+                                   "checker's diagnostics as you type, hover, completion, go to "
+                                   "definition, document symbols and formatting "
+                                   "(docs/editor.md).")
+    p.set_defaults(func=cmd_lsp)
     return parser
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from dsl.ast import Span
+from compiler import diff_versions
 from compiler.model import Tariff
 from compiler.model.balance import BillingWindow, Notifications
 from compiler.model.bill import Bill, BillField, Category, Formula, PeriodExample
@@ -39,6 +40,7 @@ from compiler.model.operator import Operator, Rounding, Segment
 from compiler.model.passes import Activation, Allowance, FreeRule, Pass
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
 from compiler.model.services import Service
+from compiler.model.timebands import BandRule, TimeBands
 
 
 def plain(obj: Any) -> Any:
@@ -252,6 +254,12 @@ def _label(v: Any, show: _Show) -> str | None:
         return f"{v.kind} notifications"
     if t is BillingWindow:
         return f"billing window (day {v.from_day} to day {v.to_day} at {v.at[0]:02}:{v.at[1]:02})"
+    if t is TimeBands:
+        return "time bands"
+    if t is BandRule:
+        times = "" if v.start is None else \
+            f" {v.start[0]:02d}:{v.start[1]:02d}-{v.end[0]:02d}:{v.end[1]:02d}"
+        return f"band {v.band} on {', '.join(v.days)}{times}"
     if t is PeriodExample:
         return f"period example for activation {'before ' if v.before else ''}{v.activation:%d.%m.%Y}"
     return None
@@ -283,6 +291,8 @@ KEYS: dict[type, Callable[[Any], Any]] = {
     Notifications: lambda x: x.kind,
     PeriodExample: lambda x: (x.activation, x.before),
     Activation: lambda x: (x.channel, x.code, x.number, x.keyword, x.option),
+    TimeBands: lambda x: "time bands",
+    BandRule: lambda x: (x.band, x.days, x.start, x.end),
 }
 
 # The headings of the areas of a Tariff, in the order they are printed.
@@ -292,6 +302,7 @@ AREAS = {
     "web_channels": "Web", "services": "Services", "zones": "Roaming zones", "networks": "Networks",
     "price_lists": "Prices", "passes": "Passes", "families": "Family groups", "bills": "Bill",
     "billing_windows": "Billing window", "notifications": "Notifications",
+    "time_bands": "Time bands",
 }
 
 # Field names as a customer reads them (the rest: underscores become spaces).
@@ -339,6 +350,12 @@ class _Differ:
             a, b = getattr(old, area), getattr(new, area)
             if plain(a) == plain(b):
                 continue
+            if area in ("price_lists", "passes") and diff_versions.dated(a + b):
+                a, b = diff_versions.compare(self, area, a, b, lambda d, x, y: (
+                    d.price_lists(x, y) if area == "price_lists"
+                    else d.collection(heading, "", (area,), x, y, area)))
+                if plain(a) == plain(b):
+                    continue
             if area == "price_lists":
                 self.price_lists(a, b)
                 continue

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
+from compiler.docs_diagrams import t as diagram_label
 from compiler.docs_examples import Examples, VectorIndex, of_tariff
 from compiler.gen_docs import Format, md
 from compiler.lower import cite
@@ -21,6 +23,33 @@ from compiler.model import Tariff
 BALANCE_ACTIONS = ("balance", "account_details", "status", "plan_status", "grant_access",
                    "revoke_access", "card_check")
 
+
+
+def time_bands(tariff: Tariff, fmt) -> dict | None:
+    """The operator's time bands for the prices page (None without bands)."""
+    if not tariff.time_bands:
+        return None
+    tb = tariff.time_bands[0]
+    rows = [[r.band, _join(fmt.t("holidays_word") if d == "holidays" else d for d in r.days),
+             fmt.t("all_day") if r.start is None else
+             f"{r.start[0]:02d}:{r.start[1]:02d}-{r.end[0]:02d}:{r.end[1]:02d}", _code(cite(r.span))]
+            for r in tb.rules]
+    lines = [fmt.t("otherwise_band", band=tb.otherwise), fmt.t("crossing_" + tb.crossing)]
+    if tb.holidays:
+        lines.insert(1, fmt.t("holidays_list", days=_join(fmt.date(d) for d in tb.holidays)))
+    return {"header": [fmt.t("band"), fmt.t("band_days"), fmt.t("band_hours"), fmt.t("source")],
+            "rows": rows, "lines": lines, "source": cite(tb.span)}
+
+
+def validity(v, fmt) -> str:
+    """When a dated price list or pass is in force, in the page's language ("" undated)."""
+    if v is None:
+        return ""
+    if v.start and v.end:
+        return fmt.t("valid_between", start=fmt.date(v.start), end=fmt.date(v.end))
+    if v.start:
+        return fmt.t("valid_from", start=fmt.date(v.start))
+    return fmt.t("valid_until", end=fmt.date(v.end))
 
 def build(tariff: Tariff, fmt: Format, vectors: VectorIndex | None = None) -> dict[str, dict]:
     """`vectors`: the golden vectors the worked examples come from (computed when not given)."""
@@ -76,12 +105,16 @@ def _rate_cell(rate, fmt: Format) -> str:
     return fmt.price(rate.price)
 
 
+def localized_zone(z, fmt: Format) -> str:
+    return fmt.text(z.names, "") if z.names else ""
+
+
 def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.zones and not tariff.price_lists:
         return None
     zones = []
     for z in tariff.zones:
-        localized = fmt.text(z.names, "") if z.names else ""
+        localized = localized_zone(z, fmt)
         zones.append({
             "name": z.name, "localized": localized,
             "countries": _join(fmt.country(c) for c in z.countries),
@@ -89,12 +122,22 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "mcc": _join(z.mcc), "networks": _join(z.networks), "source": cite(z.span),
             "notes": fmt.notes(z.notes)})
     lists = []
+    membership = []
+    for z in tariff.zones:
+        members = ([(fmt.country(c), fmt.t("yes")) for c in z.countries]
+                   + [(fmt.country(c), fmt.t("illustrative")) for c in z.illustrative_countries]
+                   + [(f"MCC {m}", fmt.t("yes")) for m in z.mcc]
+                   + [(f"MCC {m}", fmt.t("illustrative")) for m in z.illustrative_mcc]
+                   + [(n, fmt.t("yes")) for n in z.networks])
+        membership.append({"zone": z.name, "localized": localized_zone(z, fmt), "source": cite(z.span),
+                           "rows": [[member, seen] for member, seen in members]})
     for pl in tariff.price_lists:
         entry = {"name": pl.name, "localized": fmt.text(pl.names, "") if pl.names else "",
                  "kind": pl.kind, "source": cite(pl.span), "notes": fmt.notes(pl.notes),
                  "on_network": fmt.t("on_network", network=pl.network) if pl.network else "",
                  "intervals": [(fmt.service(s), i.notation, cite(i.span)) for s, i in pl.intervals],
-                 "examples": ex.usage(pl)}
+                 "examples": ex.usage(pl), "valid": validity(pl.validity, fmt),
+                 "band": fmt.t("in_band", band=pl.band) if pl.band else ""}
         if pl.kind == "zones":
             services = list(dict.fromkeys(r.service for r in pl.rates))
             zone_names = list(dict.fromkeys(r.zone for r in pl.rates))
@@ -119,7 +162,9 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
                  "numbers": _class_numbers(svc, fmt),
                  "source": cite(svc.span)} for svc in tariff.services]
     return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
-            "service_notes": fmt.notes([n for svc in tariff.services for n in svc.notes])}
+            "service_notes": fmt.notes([n for svc in tariff.services for n in svc.notes]),
+            "membership": membership, "bands": time_bands(tariff, fmt),
+            "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
 
 
 def _class_numbers(svc, fmt: Format) -> str:
@@ -192,11 +237,15 @@ def passes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "family": p.family or "", "for": fmt.eligibility(p.eligibility), "free": free,
             "rates": [f"{fmt.service(r.service)}: {_rate_cell(r, fmt)}" for r in p.rates],
             "exclusive": fmt.t("exclusive", group=p.exclusive) if p.exclusive else "",
-            "source": cite(p.span), "notes": fmt.notes(p.notes)})
+            "source": cite(p.span), "notes": fmt.notes(p.notes),
+            "valid": validity(p.validity, fmt)})
     header = [fmt.t("name"), fmt.t("price"), fmt.t("validity"), fmt.t("where"), fmt.t("includes"),
               fmt.t("activation"), fmt.t("bill_name"), fmt.t("source")]
+    lifecycles = [{"name": name, "diagram": mermaid(pass_machine(tariff, group, fmt))}
+                  for name, group in pass_groups(tariff)]
     return {"title": fmt.t("passes"), "header": header, "rows": rows, "details": details,
-            "examples": ex.passes()}
+            "examples": ex.passes(), "lifecycle_title": diagram_label(fmt, "pass_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro"), "lifecycles": lifecycles}
 
 
 # --- codes -----------------------------------------------------------------------------------
@@ -316,8 +365,11 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "ends_when": [{"text": text, "source": cite(span)} for text, span in f.ends_when],
             "commands": [[_code(c.pattern), c.number, c.action]
                          for c in tariff.sms_commands if c.action.startswith("family_")],
-            "examples": examples, "notes": fmt.notes(f.notes)})
-    return {"title": fmt.t("family"), "families": out}
+            "examples": examples, "notes": fmt.notes(f.notes),
+            "diagram": mermaid(family_machine(tariff, f, fmt))})
+    return {"title": fmt.t("family"), "families": out,
+            "diagram_title": diagram_label(fmt, "family_diagram"),
+            "diagram_intro": diagram_label(fmt, "diagram_intro")}
 
 
 # --- balance ---------------------------------------------------------------------------------
@@ -361,6 +413,27 @@ def balance(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
 
 # --- bill ------------------------------------------------------------------------------------
 
+def _plain(texts, fmt: Format) -> str:
+    """A spec text in the page's language (else the default language's), unescaped."""
+    for lang in (fmt.lang, fmt.default, *texts.languages):
+        if texts.get(lang) is not None:
+            return " ".join(texts.get(lang).split())
+    return ""
+
+
+def bill_layout(b, fmt: Format) -> Markup:
+    """The bill as a picture: its front and back as two sheets, each field a numbered box
+    with its key and legend (an HTML block: spec text HTML-escaped; `docs/css/site.css`)."""
+    sheets = []
+    for title, side in ((fmt.t("front"), b.front), (fmt.t("back"), b.back)):
+        boxes = "".join(
+            f'<div class="bill-field"><span class="bill-no">{escape(fmt.integer(f.number))}</span>'
+            f'<span class="bill-text"><span class="bill-key">{escape(f.key)}</span>'
+            f'{escape(_plain(f.texts, fmt))}</span></div>' for f in side)
+        sheets.append(f'<div class="bill-sheet"><h4>{escape(title)}</h4>{boxes}</div>')
+    return Markup(f'<div class="bill-layout" role="figure" aria-label="{escape(b.name)}">{"".join(sheets)}</div>')
+
+
 def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     if not tariff.bills:
         return None
@@ -375,7 +448,7 @@ def bill(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             "formulas": [{"text": f"{f.target} = " + " ".join(
                 (sign + " " if i or sign == "-" else "") + name for i, (sign, name) in enumerate(f.terms)),
                 "source": cite(f.span)} for f in b.formulas],
-            "front": fields(b.front), "back": fields(b.back),
+            "front": fields(b.front), "back": fields(b.back), "layout": bill_layout(b, fmt),
             "categories": [[c.name, _join(c.passes), _code(cite(c.span))] for c in b.one_time],
             "examples": examples, "source": cite(b.span), "notes": fmt.notes(b.notes)})
     return {"title": fmt.t("bill"), "bills": out,

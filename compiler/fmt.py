@@ -155,8 +155,8 @@ class _Printer:
 
     def join(self, atoms) -> str:
         out = []
-        for a in atoms:
-            if out and a.kind not in _NO_SPACE_BEFORE:
+        for i, a in enumerate(atoms):
+            if out and a.kind not in _NO_SPACE_BEFORE and not _time_range(atoms, i):
                 out.append(" ")
             out.append(self.atom_text(a))
         return "".join(out)
@@ -299,6 +299,15 @@ class _Line:
         if self.verbatim:
             return self.code.rstrip()
         return (INDENT * self.depth + self.code).rstrip()
+
+
+def _time_range(atoms, i: int) -> bool:
+    """Whether atom i is the `-` of a time range `07:00-19:00`, or the time after it."""
+    def kind(k: int) -> str | None:
+        return atoms[k].kind if 0 <= k < len(atoms) else None
+    if kind(i) == ast.DASH:
+        return kind(i - 1) == ast.TIME and kind(i + 1) == ast.TIME
+    return kind(i) == ast.TIME and kind(i - 1) == ast.DASH and kind(i - 2) == ast.TIME
 
 
 def _drop_extra_blanks(lines: list[_Line]) -> list[_Line]:

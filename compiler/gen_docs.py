@@ -267,16 +267,20 @@ def operator_pages(tariff: Tariff, vectors: dict[str, list[dict]] | None = None)
     index = docs_examples.of_tariff(tariff, vectors)
     for lang in langs:
         fmt = Format(lang, tariff)
+        # our own label, with its code spans; the operator id is a folder name ([a-z0-9_])
+        generated = fmt.t("generated", op=tariff.id)
+        generated = Markup(generated) if re.fullmatch(r"[a-z0-9_]+", tariff.id) else md(generated)
         built = docs_pages.build(tariff, fmt, index)
         names = [p for p in PAGES if p in built]
         for page in names:
             ctx = built[page]
             links = [{"page": f"{p}.md", "title": built[p]["title"]} for p in names if p != page]
-            other = [{"href": f"../{lg}/{page}.md", "name": LANGUAGE_NAMES.get(lg, lg)}
-                     for lg in langs if lg != lang]
+            # the language switcher: the same page in each of the operator's languages
+            other = [{"href": f"../{lg}/{page}.md", "name": LANGUAGE_NAMES.get(lg, lg), "lang": lg,
+                      "current": lg == lang} for lg in langs] if len(langs) > 1 else []
             files[f"{lang}/{page}.md"] = env.get_template(f"{page}.md.j2").render(
                 t=fmt.t, fmt=fmt, op=tariff.operator, lang=lang, pages=links,
-                other_languages=other, **ctx)
+                other_languages=other, generated=generated, **ctx)
     return files
 
 
@@ -337,6 +341,8 @@ def navigation(ops: list[Tariff], built: dict[str, dict[str, str]], docs: Path) 
                  {"Runtime API": runtime}]
     if (docs / "scenario.md").is_file():
         nav.append({"Scenario format": "scenario.md"})
+    if (docs / "editor.md").is_file():
+        nav.append({"Editor support": "editor.md"})
     nav.append({"Errors": glob("errors")})
     operators: list = ["operators/index.md"]
     for t in ops:

@@ -977,6 +977,19 @@ def random_scenarios(t: Tariff, f: Facts) -> list[Vector]:
     return [random_month(t, f, random.Random(SEED + n), n, 120) for n in range(4)]
 
 
+def versions(t: Tariff, f: Facts) -> list[Vector]:
+    """Effective dates: compiler.vector_versions (none for a spec without dates)."""
+    from compiler.vector_versions import versions as cases
+    return cases(t, f)
+
+
+def time_bands(t: Tariff, f: Facts) -> list[Vector]:
+    """Time bands: compiler.vector_timebands (none for a spec without bands)."""
+    from compiler.vector_timebands import time_bands as cases
+    return cases(t, f)
+
+
 KINDS = (("rating_zones", rating_zones), ("rating_network", rating_network), ("passes", passes),
          ("codes", codes), ("sms", sms), ("calls_web", calls_web), ("balance", balance),
-         ("family", family), ("bill", bill), ("random", random_scenarios))
+         ("family", family), ("bill", bill), ("random", random_scenarios),
+         ("versions", versions), ("time_bands", time_bands))

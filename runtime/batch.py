@@ -175,12 +175,14 @@ def kernel(rate, quantum_digits: int, mode: str):
 
 class Batch:
     """The fast path of one engine (`engine.batch`); `None` when its tables do not allow one
-    (no rating, or a rounding that is not to a power of ten)."""
+    (no rating, effective dates (runtime.versions: each event is then rated by `apply`, by
+    the version in force at its time), or a rounding that is not to a power of ten)."""
 
     @classmethod
     def of(cls, engine) -> Batch | None:
         rating = getattr(engine, "rating", None)
-        if rating is None or not rating.fast_quantum or rating.mode not in (HALF_UP, UP) \
+        if rating is None or getattr(engine, "versioned", False) or not rating.fast_quantum \
+                or rating.mode not in (HALF_UP, UP) \
                 or [h for _, h in engine.handlers.get(Usage, ())] != [rating.on_usage]:
             return None
         exponent = rating.quantum.as_tuple().exponent

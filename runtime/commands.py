@@ -351,7 +351,7 @@ class Commands:
         the network the phone is on, else its zone's row of the roaming zone table."""
         from runtime.rating import amount_of
 
-        rating = self._area("rating", "place", req)
+        rating = self._area("rating", "place", req).at(req.at)
         place = rating.place(req.where)
         rate = rating.price(place, "sms", None, None)
         return amount_of(rate, 1)[1], f"per SMS in {place.network or place.zone}", rate.source

@@ -84,3 +84,10 @@ class CurrencyMismatch(TariffError):
     """Arithmetic between amounts of two currencies."""
 
     code = "currency_mismatch"
+
+
+class OverlappingVersions(TariffError):
+    """Tables with two versions of one price list or pass in force at the same time (the
+    checker's T0903; raised when an engine is built from such tables)."""
+
+    code = "overlapping_versions"

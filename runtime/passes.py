@@ -39,6 +39,7 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from runtime.errors import InvalidEvent, OutOfOrder
 from runtime.events import Outcome, Tick
@@ -46,6 +47,7 @@ from runtime.money import Money
 from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.rating import ZERO, builder, rest_amount
 from runtime.state import ActivePass, Allowance, Charge, World
+from runtime.versions import PassVersions, dated
 
 _with_full_speed = builder(ActivePass, ("full_speed_kb",))  # the hot path of free data
 
@@ -121,7 +123,20 @@ class Passes:
         self.engine = engine
         self.currency = engine.currency
         self.country_code = COUNTRY_CODES.get(engine.tables["operator"].get("country", ""), "")
-        self.by_name = {p["name"]: _definition(p) for p in engine.tables["passes"]["passes"]}
+        entries = engine.tables["passes"]["passes"]
+        self.by_name = {p["name"]: _definition(p) for p in entries}
+        # Effective dates (runtime.versions): the versions of each pass, None when undated.
+        self.versions = None
+        if dated(entries):
+            self.versions = PassVersions(entries, _definition,
+                                         ZoneInfo(engine.tables["operator"]["timezone"]))
+            engine.versioned = True
+
+    def definition(self, p: ActivePass) -> PassDef | None:
+        """The terms of a bought pass: those of the version it was bought under."""
+        if self.versions is None:
+            return self.by_name.get(p.name)
+        return self.versions.get((p.name, p.version))
 
     def _subscriber(self, world: World, msisdn: str):
         sub = world.subscribers.get(msisdn)
@@ -139,6 +154,17 @@ class Passes:
         if sub.activated is not None and at < sub.activated:
             raise OutOfOrder(f"activation at {at.isoformat()} is before the line was activated",
                              msisdn=sub.msisdn)
+        version = None
+        if self.versions is not None:
+            d, version = self.versions.at(pass_name, at)
+            if d is None:
+                facts = {"pass": pass_name, "channel": channel,
+                         "on sale": self.versions.sold(pass_name)}
+                return world, Outcome(sub.msisdn, False, None, (), f"activate {pass_name}",
+                                      self.by_name[pass_name].source, "",
+                                      f"{pass_name} is not on sale on "
+                                      f"{at.astimezone(self.versions.tz).date().isoformat()}",
+                                      MappingProxyType(facts))
         facts = {"pass": d.name, "channel": channel}
         if (d.segments or d.plans) and sub.segment not in d.segments and sub.plan not in d.plans:
             who = ", ".join(d.segments + d.plans)
@@ -156,7 +182,7 @@ class Passes:
         for p in sub.passes:
             if p.expires <= at:
                 continue  # expired: dropped
-            other = self.by_name.get(p.name)
+            other = self.definition(p)
             if d.exclusive is not None and other is not None and other.exclusive == d.exclusive:
                 cancelled.append(p.name)
                 continue
@@ -167,7 +193,7 @@ class Passes:
         # a local end time would be wrong in the hour a DST change repeats; a UTC one compares
         # as an instant with any event time.
         start = at.astimezone(timezone.utc)
-        new = ActivePass(d.name, start, start + d.validity, d.included, d.full_speed_kb)
+        new = ActivePass(d.name, start, start + d.validity, d.included, d.full_speed_kb, version)
         entry = Charge(at, "one_time", d.category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (entry,))
         facts.update(activated=at.isoformat(), expires=new.expires.astimezone(at.tzinfo).isoformat(),
@@ -184,7 +210,8 @@ class Passes:
                       "sms": p.left.sms, "kb": p.left.kb, "full_speed_kb": p.full_speed_kb}
                      for p in active)
         speed = next((p for p in active if p.full_speed_kb is not None), None)
-        source = self.by_name[speed.name].source if speed and speed.name in self.by_name else ""
+        found = None if speed is None else self.definition(speed)
+        source = "" if found is None else found.source
         return Outcome(sub.msisdn, True, Money(ZERO, self.currency), (), "quota", source, "", "",
                        MappingProxyType({"full_speed_kb": None if speed is None else speed.full_speed_kb,
                                          "passes": rows}))
@@ -236,8 +263,13 @@ class Passes:
         """What the subscriber's passes do to a priced event, or None when none applies:
         (passes after it, exact amount, rule, source, facts, arithmetic)."""
         at = ev.at
-        active = [(i, p, self.by_name[p.name]) for i, p in enumerate(sub.passes)
-                  if p.activated <= at < p.expires and p.name in self.by_name]
+        if self.versions is None:
+            active = [(i, p, self.by_name[p.name]) for i, p in enumerate(sub.passes)
+                      if p.activated <= at < p.expires and p.name in self.by_name]
+        else:  # each pass by the terms of the version it was bought under
+            active = [(i, p, d) for i, p in enumerate(sub.passes)
+                      if p.activated <= at < p.expires
+                      and (d := self.versions.get((p.name, p.version))) is not None]
         if not active:
             return None
         decision = self.decide(tuple(d for _, _, d in active), place, ev.service, party_net, rate)

@@ -54,6 +54,7 @@ from runtime.money import Money, round_amount
 from runtime.numbers import COUNTRY_CODES, country_of, matches_prefix, normalise, prefix_key
 from runtime.numbers import party as party_number
 from runtime.state import Charge, Subscriber, World
+from runtime.versions import VersionedRating, dated
 
 ZERO = Decimal(0)
 OUTGOING = ("outgoing call", "callback call", "video call")
@@ -438,6 +439,11 @@ class Rating:
 
     # -- the event ----------------------------------------------------------------------
 
+    def at(self, when) -> Rating:
+        """The rating in force at `when`: this one (runtime.versions.VersionedRating has
+        one per period of a spec with effective dates)."""
+        return self
+
     def round(self, amount: Decimal) -> Decimal:
         if self.quantum is None:
             return amount
@@ -672,7 +678,16 @@ def _arithmetic(rate: Rate, qty: int, billed: int, exact: Decimal, charge: Decim
 
 def install(engine) -> None:
     """Register the `Usage` handler; expose `engine.rating` and `engine.rate`."""
-    rating = Rating(engine)
+    table = engine.tables["rating"]
+    make = Rating
+    if "time_bands" in table:  # time bands: one per band (runtime.timebands)
+        from runtime.timebands import BandedRating
+        make = lambda view: BandedRating(view, Rating)  # noqa: E731
+        engine.versioned = True
+    rating = make(engine)
+    if dated(table["price_lists"]):  # effective dates: one per period
+        rating = VersionedRating(engine, make)
+        engine.versioned = True
     engine.rating = rating
     engine.on(Usage, rating.on_usage)
 

@@ -39,6 +39,7 @@ class ActivePass:
     expires: datetime
     left: Allowance = Allowance()
     full_speed_kb: int | None = None  # full-speed data left; past it, data is throttled
+    version: str | None = None  # the dated version bought (runtime.versions), None: undated
 
     def active_at(self, at: datetime) -> bool:
         return self.activated <= at < self.expires

@@ -28,13 +28,15 @@ from dsl.ast import Block, File
 from dsl.diagnostics import Diagnostic, Sink, did_you_mean
 from dsl.parser import gc_paused, parse, parse_file
 from compiler.check import operator as _operator
+from compiler.check import versions as _versions
 from compiler.check.context import Context
 from compiler.model import Tariff
 
 Handler = tuple[Callable[[Block, Context], None] | None, Callable[[Block, Context], None]]
 
 
-MODULES = ("operator", "commands", "services", "rating", "passes", "family", "bill", "balance")
+MODULES = ("operator", "commands", "services", "rating", "passes", "family", "bill", "balance",
+           "versions", "timebands")
 
 
 def _load() -> tuple[dict[str, Handler], list[Callable[[Context], None]]]:
@@ -85,16 +87,19 @@ def strip_head(block: Block, used: int) -> Block:
     return Block(block.keyword, block.args[used:], block.items, block.span)
 
 
-def check_files(files: list[File], operator_dir: str,
-                broken: bool = False) -> tuple[Tariff | None, list[Diagnostic]]:
-    """Check the parsed files of one operator (`broken`: some had syntax errors)."""
+def check_files(files: list[File], operator_dir: str, broken: bool = False,
+                ctx: Context | None = None) -> tuple[Tariff | None, list[Diagnostic]]:
+    """Check the parsed files of one operator (`broken`: some had syntax errors). `ctx`: a
+    fresh `Context` to check in, for callers that want its declared names afterwards (the
+    language server's go-to-definition)."""
     with gc_paused():
-        return _check_files(files, operator_dir, broken)
+        return _check_files(files, operator_dir, broken, ctx)
 
 
-def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Tariff | None, list[Diagnostic]]:
-    sink = Sink()
-    ctx = Context(sink, operator_dir)
+def _check_files(files: list[File], operator_dir: str, broken: bool,
+                 ctx: Context | None = None) -> tuple[Tariff | None, list[Diagnostic]]:
+    ctx = ctx if ctx is not None else Context(Sink(), operator_dir)
+    sink = ctx.sink
     headers, blocks = [], []
     for f in files:
         for item in f.items:
@@ -114,7 +119,7 @@ def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Ta
                            help=did_you_mean(item.keyword.text, {h.split()[0] for h in heads}, "blocks"))
                 continue
             head, used = found
-            blocks.append((head, strip_head(item, used)))
+            blocks.append((head, *_versions.split(head, strip_head(item, used), ctx)))
     if not headers:
         if broken:  # the header may be in what the syntax errors hid
             return None, sink.sorted()
@@ -130,12 +135,12 @@ def _check_files(files: list[File], operator_dir: str, broken: bool) -> tuple[Ta
                    notes=[f"first one at {headers[0].span.file}:{headers[0].span.line}"])
     op = ctx.guard(_operator.build_operator, headers[0], ctx)
     ctx.operator = op
-    for head, block in blocks:
+    for head, block, when in blocks:  # when: compiler.check.versions (dates, band)
         declare = HANDLERS[head][0]
         if declare is not None:
-            ctx.guard(declare, block, ctx)
-    for head, block in blocks:
-        ctx.guard(HANDLERS[head][1], block, ctx)
+            _versions.declare(ctx, declare, block, when)
+    for head, block, when in blocks:
+        _versions.build(ctx, head, HANDLERS[head][1], block, when)
     for check in ctx.later:  # the parts of builds that wait for every block
         ctx.guard(check)
     for module_check in CHECKS:

@@ -43,6 +43,10 @@ class Context:
         self.units = units.DEFAULT
         self.unit_words = units.default_words()
         self.names: dict[str, dict[str, Span]] = defaultdict(dict)
+        # compiler.check.versions: while a dated block declares (`dating`), a name already
+        # declared is another version of it; `dated` holds the names dated blocks declared.
+        self.dating = False
+        self.dated: set[tuple[str, str]] = set()
         self.out: dict[str, list] = defaultdict(list)
         self.later: list[Callable[[], None]] = []
         self.operator = None
@@ -81,6 +85,10 @@ class Context:
     def declare(self, kind: str, name: str, span: Span) -> bool:
         """Record a name; a second declaration of the same name is error T0102."""
         table = self.names[kind]
+        if self.dating or (self.dated and (kind, name) in self.dated):
+            self.dated.add((kind, name))
+            table.setdefault(name, span)
+            return True  # versions of one item: compiler.check.versions checks their dates
         if name in table:
             first = table[name]
             self.error("T0102", f"{kind} `{name}` is declared twice", span, "declared again here",

@@ -497,15 +497,18 @@ def check_language(ctx: Context, lang: str, span: Span) -> None:
 
 
 def parse_date(ctx: Context, text: str, span: Span):
-    """`17.01.2013` (day.month.year), as written on the operator's pages."""
+    """`17.01.2013` (day.month.year), as written on the operator's pages, or `2013-01-17`."""
     import datetime
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?", text)
-    if m:
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m or iso:
         try:
-            return datetime.date(int(m[3]), int(m[2]), int(m[1]))
+            return datetime.date(int(m[3]), int(m[2]), int(m[1])) if m else \
+                datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
         except ValueError:
             pass
-    raise ctx.fail("T0217", f"`{text}` is not a date", span, help="write a date as DD.MM.YYYY, e.g. 17.01.2013")
+    raise ctx.fail("T0217", f"`{text}` is not a date", span,
+                   help="write a date as DD.MM.YYYY (17.01.2013) or YYYY-MM-DD (2013-01-17)")
 
 
 def time_of_day(ctx: Context, a: Atom) -> tuple[int, int]:

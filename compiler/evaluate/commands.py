@@ -358,7 +358,7 @@ class CommandsArea:
         """`roaming price zone sms`: the SMS price where the phone is (the rating area's)."""
         rating = self._area("rating", "place", req)
         place = rating.place(req.where)
-        rate = rating.roaming_rate(place, "sms", None, None)
+        rate = rating.roaming_rate(place, "sms", None, None, req.at)
         return rate.cost(1), f"per SMS in {place.network or place.zone}", rate.source
 
     def _rules(self, world: World, req: Request, sub, lang: str):

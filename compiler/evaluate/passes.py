@@ -33,7 +33,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from compiler.evaluate.rating import UNITS_PER, ZERO, Place, Priced, Used
+from compiler.evaluate.rating import UNIT, UNITS_PER, ZERO, Place, Priced, Used
+from compiler.evaluate.versions import in_force, local_day, sold, version
 from compiler.lower import cite
 from compiler.model.passes import Pass
 from runtime.errors import InvalidEvent, OutOfOrder
@@ -84,6 +85,11 @@ class Passes:
     def get(self, name: str) -> Pass | None:
         return next((p for p in self.tariff.passes if p.name == name), None)
 
+    def bought(self, a: ActivePass) -> Pass | None:
+        """The terms of a bought pass: the version it was bought under (grandfathering)."""
+        return next((p for p in self.tariff.passes if p.name == a.name and version(p) == a.version),
+                    None)
+
     def _subscriber(self, world: World, msisdn: str) -> Subscriber:
         sub = world.subscribers.get(msisdn)
         return sub if sub is not None else world.subscriber(normalise(msisdn, self.country_code))
@@ -118,6 +124,15 @@ class Passes:
         if sub.activated is not None and at < sub.activated:
             raise OutOfOrder(f"activation at {at.isoformat()} is before the line was activated",
                              msisdn=sub.msisdn)
+        tz = self.tariff.operator.timezone
+        p = next((q for q in self.tariff.passes if q.name == pass_name and in_force(q, at, tz)), None)
+        if p is None:  # a version for other days only (the latest version is cited)
+            latest = [q for q in self.tariff.passes if q.name == pass_name][-1]
+            return world, Outcome(sub.msisdn, False, None, (), f"activate {pass_name}",
+                                  cite(latest.span), "", f"{pass_name} is not on sale on "
+                                  f"{local_day(at, tz).isoformat()}",
+                                  frozen_map({"pass": pass_name, "channel": channel,
+                                              "on sale": sold(self.tariff.passes, pass_name)}))
         source = cite(p.span)
         facts = {"pass": p.name, "channel": channel}
         who = p.eligibility
@@ -137,13 +152,13 @@ class Passes:
         for held in sub.passes:
             if ended(held, at):
                 continue  # dropped
-            other = self.get(held.name)
+            other = self.bought(held)
             if p.exclusive is not None and other is not None and other.exclusive == p.exclusive:
                 cancelled.append(held.name)
             else:
                 kept.append(held)
         new = ActivePass(p.name, instant(at), ends(at, p.validity_seconds), self.included(p),
-                         p.full_speed_kb)
+                         p.full_speed_kb, version(p))
         category = self.category(p)
         line = Charge(at, "one_time", category, price, 1, "pass")
         sub = sub.with_(balance=balance, passes=(*kept, new), ledger=sub.ledger + (line,))
@@ -162,7 +177,7 @@ class Passes:
                       "sms": a.left.sms, "kb": a.left.kb, "full_speed_kb": a.full_speed_kb}
                      for a in now)
         fast = next((a for a in now if a.full_speed_kb is not None), None)
-        p = None if fast is None else self.get(fast.name)
+        p = None if fast is None else self.bought(fast)
         return Outcome(sub.msisdn, True, Money(ZERO, self.currency), (), "quota",
                        "" if p is None else cite(p.span), "", "",
                        frozen_map({"full_speed_kb": None if fast is None else fast.full_speed_kb,
@@ -204,7 +219,7 @@ class Passes:
         """What the subscriber's active passes do to a priced roaming event (None: nothing)."""
         valid = []
         for i, a in enumerate(sub.passes):
-            p = self.get(a.name)
+            p = self.bought(a)
             if active(a, ev.at) and p is not None and self.applies(p, place):
                 valid.append((i, a, p))
         if not valid:

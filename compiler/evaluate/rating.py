@@ -39,6 +39,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
+from compiler.evaluate import timebands
+from compiler.evaluate.versions import in_force
 from compiler.lower import cite
 from compiler.model.rating import Destination, Network, PriceList, Rate, Zone
 from compiler.model.services import AMOUNT_UNIT
@@ -141,6 +143,7 @@ class Rating:
         # Classes that name short codes (`numbers 999`) make a dialled short code a party.
         self.short_codes = any(not p.startswith("+") for svc in self.tariff.services
                                for p in (*svc.numbers, *svc.not_numbers))
+        self.band: str | None = None  # set while compiler.evaluate.timebands prices a part
 
     def unit(self, service: str) -> str:
         """The unit of an event's amount of `service` (built-in or declared)."""
@@ -167,9 +170,15 @@ class Rating:
 
     # -- the model's parts ------------------------------------------------------------------
 
-    def price_list(self, kind: str, network: str | None = None) -> PriceList | None:
+    def price_list(self, kind: str, network: str | None = None, at=None) -> PriceList | None:
+        """The first list of `kind` (on `network`) in force at `at` (compiler.evaluate.versions)."""
+        tz = self.tariff.operator.timezone
+        band = self.band
+        if band is None and self.tariff.time_bands and at is not None:
+            band = timebands.band_at(self.tariff.time_bands[0], at, tz)
         return next((pl for pl in self.tariff.price_lists
-                     if pl.kind == kind and (network is None or pl.network == network)), None)
+                     if pl.kind == kind and (network is None or pl.network == network)
+                     and in_force(pl, at, tz) and pl.band in (None, band)), None)
 
     def network(self, name: str) -> Network | None:
         return next((n for n in self.tariff.networks if n.name == name), None)
@@ -263,9 +272,9 @@ class Rating:
                       None if rate.first_price is None else rate.first_price.amount, ZERO,
                       self.unit(service), notation, label, rule, cite(rate.span), category)
 
-    def zone_rate(self, zone: str, service: str, category_zone: str) -> Priced:
-        """The zone table's rate of `service` in `zone`."""
-        table = self.price_list("zones")
+    def zone_rate(self, zone: str, service: str, category_zone: str, at=None) -> Priced:
+        """The zone table's rate of `service` in `zone` (the table in force at `at`)."""
+        table = self.price_list("zones", at=at)
         row = None if table is None else next(
             (r for r in table.rates if r.zone == zone and r.service == service), None)
         if row is None:
@@ -308,7 +317,7 @@ class Rating:
                            source=cite(pl.span), service=service)
 
     def list_rate(self, pl: PriceList, service: str, zone: str | None, party: str | None,
-                  party_net: str | None) -> Priced | None:
+                  party_net: str | None, at=None) -> Priced | None:
         """The rate of `service` in a network or home list (None: no row for the service)."""
         if not any(r.service == service for r in pl.rates):
             return None
@@ -323,7 +332,7 @@ class Rating:
         for row in rows:
             if row.via_zone is not None:
                 try:
-                    via = self.zone_rate(row.via_zone, service, row.via_zone)
+                    via = self.zone_rate(row.via_zone, service, row.via_zone, at)
                 except NotAvailable:
                     raise NotAvailable(f"{service} is not available in {row.via_zone}",
                                        source=cite(row.span)) from None
@@ -348,17 +357,17 @@ class Rating:
         return replace(metered, flat=metered.flat + flat)
 
     def roaming_rate(self, place: Place, service: str, party: str | None,
-                     party_net: str | None) -> Priced:
+                     party_net: str | None, at=None) -> Priced:
         """The rate of `service` at a roaming place: the network's own list, else the zone."""
         zone = place.zone
-        own = None if place.network is None else self.price_list("network", place.network)
+        own = None if place.network is None else self.price_list("network", place.network, at)
         if own is not None:
-            rate = self.list_rate(own, service, place.zone, party, party_net)
+            rate = self.list_rate(own, service, place.zone, party, party_net, at)
             if rate is not None:
                 return rate
             found = self.zone_of("countries", self.network(place.network).country)
             zone = None if found is None else found[0].name
-        return self.zone_rate(zone, service, place.zone)
+        return self.zone_rate(zone, service, place.zone, at)
 
     # -- the event --------------------------------------------------------------------------
 
@@ -386,7 +395,10 @@ class Rating:
         if not ev.where.roaming or ev.where.country == self.tariff.operator.country:
             return self.at_home(world, sub, ev, party, party_net, explain)  # the operator's country
         place = self.place(ev.where)
-        rate = self.roaming_rate(place, ev.service, party, party_net)
+        done = timebands.split(self, world, sub, ev, place, party, party_net, explain)
+        if done is not None:
+            return done
+        rate = self.roaming_rate(place, ev.service, party, party_net, ev.at)
         used = None
         if sub.passes and ev.amount:
             used = self.evaluator.passes.consume(sub, ev, place, party, party_net, rate, explain)
@@ -398,13 +410,16 @@ class Rating:
             done = hook(world, sub, ev, party, explain)
             if done is not None:
                 return done
-        home = self.price_list("home")
+        home = self.price_list("home", at=ev.at)
         if home is None:
             raise NotAvailable("home usage is not priced by the seeds", service=ev.service)
         cls = self.traffic_class(ev.service, party)
         if cls is not None and any(r.service == cls for r in home.rates):
             ev = replace(ev, service=cls)  # rated, reported and billed as its class
-        rate = self.list_rate(home, ev.service, None, party, party_net)
+        done = timebands.split(self, world, sub, ev, Place(None, None), party, party_net, explain)
+        if done is not None:
+            return done
+        rate = self.list_rate(home, ev.service, None, party, party_net, ev.at)
         if rate is None:
             interval = home.interval(ev.service)
             details = {} if interval is None else {

@@ -14,6 +14,7 @@ from __future__ import annotations
 from compiler.lower import cite, texts
 from compiler.lower.rating import price
 from compiler.model import Tariff
+from compiler.lower.versions import valid
 
 
 def category_of(tariff: Tariff, bill_name: str | None, name: str) -> str:
@@ -61,4 +62,5 @@ def lower(tariff: Tariff) -> dict | None:
         "bill_name": p.bill_name,
         "category": category_of(tariff, p.bill_name, p.name),
         "source": cite(p.span),
+        **valid(p),
     } for p in tariff.passes)}

@@ -17,6 +17,8 @@ from __future__ import annotations
 from compiler.lower import cite, texts
 from compiler.model import Tariff
 from compiler.model.services import AMOUNT_UNIT
+from compiler.lower import timebands
+from compiler.lower.versions import valid
 
 
 def interval(i) -> tuple | None:
@@ -82,7 +84,10 @@ def lower(tariff: Tariff) -> dict | None:
             "intervals": {service: interval(i) for service, i in pl.intervals},
             "rates": tuple(rate(r) for r in pl.rates),
             "source": cite(pl.span),
+            **valid(pl),
+            **timebands.band(pl),
         } for pl in tariff.price_lists),
+        **timebands.table(tariff),
     }
     if tariff.services:  # only then: the shipped operators' tables stay as they were
         table["services"] = services(tariff)

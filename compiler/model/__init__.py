@@ -39,6 +39,8 @@ class Tariff:
     # compiler.model.balance
     billing_windows: tuple = ()
     notifications: tuple = ()
+    # compiler.model.timebands: one TimeBands, or none
+    time_bands: tuple = ()
 
     @property
     def id(self) -> str:

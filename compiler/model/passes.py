@@ -21,6 +21,7 @@ import attrs
 from dsl.ast import Span
 from compiler.model.common import Eligibility, Note, Price, Texts
 from compiler.model.rating import Destination, Rate
+from compiler.model.versions import Validity
 
 ACTIVATION_CHANNELS = ("code", "sms", "menu")
 ALLOWANCE_UNITS = ("min", "sms", "KB")
@@ -81,6 +82,7 @@ class Pass:
     bill_name: str | None
     notes: tuple[Note, ...]
     span: Span
+    validity: Validity | None = None  # compiler.model.versions: None is on sale every day
 
     def allowance(self, unit: str) -> Allowance | None:
         return next((a for a in self.allowances if a.unit == unit), None)

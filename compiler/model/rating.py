@@ -34,6 +34,7 @@ import attrs
 
 from dsl.ast import Span
 from compiler.model.common import Interval, Note, Price, Texts
+from compiler.model.versions import Validity
 
 # The services a rate can price, and the per-units a price of each may have (None: flat).
 SERVICES: dict[str, tuple[str, ...]] = {
@@ -140,6 +141,8 @@ class PriceList:
     columns: tuple[str, ...]
     notes: tuple[Note, ...]
     span: Span
+    validity: Validity | None = None  # compiler.model.versions: None is always in force
+    band: str | None = None  # compiler.model.timebands: None prices every band
 
     def interval(self, service: str) -> Interval | None:
         return next((i for s, i in self.intervals if s == service), None)

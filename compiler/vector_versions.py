@@ -1,0 +1,90 @@
+"""Golden vector cases of effective dates (compiler.model.versions): kind `versions`.
+
+For every dated price list, each of its rates is used the second before and at every change
+(local midnight of a version's first day, and of the day after its last); for every dated
+pass, it is bought the second before and at each change (the older version, the newer, or a
+refusal when none is on sale), and a pass bought the second before a change is used after it
+(grandfathering: the terms it was bought under). A spec without dates has no such vector.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from compiler.model import Tariff
+from compiler.vector_cases import FAR_PARTY, Facts, _activations, _pass_place, with_sample
+from compiler.vectors import Vector
+
+SECOND = timedelta(seconds=1)
+
+
+def changes(items) -> list[date]:
+    """The days on which a version of `items` starts or stops being in force."""
+    days = set()
+    for x in items:
+        v = x.validity
+        if v is not None:
+            days |= {d for d in (v.start, v.end and v.end + timedelta(days=1)) if d is not None}
+    return sorted(days)
+
+
+def _midnight(f: Facts, day: date) -> datetime:
+    return f.when(day.year, day.month, day.day)
+
+
+def _price_lists(t: Tariff, f: Facts) -> list[Vector]:
+    out = []
+    for day in changes(t.price_lists):
+        change = _midnight(f, day)
+        v = Vector(t, f"prices around {day.isoformat()}", f"every zone rate the second before "
+                   f"and at {day.isoformat()} 00:00 ({t.operator.timezone})", change - SECOND)
+        me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+        rates = {(r.zone, r.service): r for pl in t.price_lists if pl.kind == "zones"
+                 for r in pl.rates}
+        for when in (change - SECOND, change):
+            for zone, service in rates:
+                where = f.place_of_zone(zone).items()
+                party = None if service in ("data", "mms") else FAR_PARTY
+                amount = with_sample([], service)[0] if service != "sms" else 1
+                v.usage(me, service, amount, where, party, when=when)
+        out.append(v)
+    return out
+
+
+def _passes(t: Tariff, f: Facts) -> list[Vector]:
+    out = []
+    names = dict.fromkeys(p.name for p in t.passes if p.validity is not None)
+    for name in names:
+        versions = [p for p in t.passes if p.name == name]
+        ways = next((_activations(t, p) for p in versions if _activations(t, p)), [])
+        if not ways:
+            continue
+        kind, body = ways[0]
+        p = versions[0]
+        where = _pass_place(t, f, p)
+        seg = "prepaid" if "prepaid" in (p.eligibility.segments or f.segments) else \
+            (p.eligibility.segments or tuple(f.segments))[0]
+        for day in changes(versions):
+            change = _midnight(f, day)
+            v = Vector(t, f"{name} around {day.isoformat()}", f"{name} bought the second before "
+                       f"and at {day.isoformat()} 00:00; the first used after the change",
+                       change - SECOND)
+            before = v.sub(f.msisdn(), seg, balance="100000.00")
+            at = v.sub(f.msisdn(), seg, balance="100000.00")
+            v.add(kind, {"msisdn": before, **body, **where}, when=change - SECOND)
+            v.add(kind, {"msisdn": at, **body, **where}, when=change)
+            for me in (before, at):  # each by the terms it was bought under
+                for a in p.allowances:
+                    service = a.services[0] if a.services else "data"
+                    amount = {"min": a.amount * 60 + 61, "sms": a.amount + 1}.get(a.unit, a.amount + 1)
+                    v.usage(me, service, amount, where.items(), FAR_PARTY, step=3600)
+                for r in p.rates:
+                    v.usage(me, r.service, 1, where.items(), FAR_PARTY, step=60)
+                v.usage(me, "outgoing call", 61, where.items(), FAR_PARTY, step=60)
+            out.append(v)
+    return out
+
+
+def versions(t: Tariff, f: Facts) -> list[Vector]:
+    """The vectors of kind `versions` (none for a spec without dates)."""
+    return _price_lists(t, f) + _passes(t, f)

@@ -1,0 +1,51 @@
+"""The dated test operator (tests/versions/dated/), checked, lowered and evaluated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.check import check_paths
+from compiler.evaluate import Evaluator
+from compiler.lower import lower
+from runtime.engine import Engine
+
+DATED = Path(__file__).parent / "dated"
+
+
+@pytest.fixture(scope="session")
+def dated_tariff():
+    result = check_paths([str(DATED)])
+    assert not result.errors, [str(d) for d in result.errors]
+    return result.tariffs[0]
+
+
+@pytest.fixture(scope="session")
+def dated_engine(dated_tariff):
+    return Engine(lower(dated_tariff))
+
+
+@pytest.fixture(scope="session")
+def dated_evaluator(dated_tariff):
+    return Evaluator(dated_tariff)
+
+
+def assert_module_meets_vectors(tariff, recorded: dict) -> None:
+    """The module compiled from `tariff` (not written anywhere) meets every recorded vector."""
+    import types
+    from compiler.gen_python import module_source
+    from tests.vectors.conftest import check_vector
+    module = types.ModuleType(f"generated_{tariff.id}")
+    exec(compile(module_source(tariff), f"{tariff.id}.py", "exec"), module.__dict__)
+    for kind, vs in recorded.items():
+        for v in vs:
+            problem = check_vector(v, module)
+            assert problem is None, f"{kind}/{v['name']}: {problem}"
+
+
+def loaded_vectors(recorded: dict) -> list:
+    """(name, loaded scenario) of recorded vectors, as `compiler.adequacy.run` takes them."""
+    from compiler.vectors import scenario_of
+    from runtime import scenario as sc
+    return [(f"{k}/{v['name']}", sc.load(scenario_of(v))) for k, vs in recorded.items() for v in vs]
