@@ -16,21 +16,10 @@ from runtime.events import Usage
 from runtime.money import Money
 from runtime.numbers import party, prefix_key
 from runtime.state import Subscriber, world_of
+from tests.services.spec import SPEC as BASE
 
-HEADER = '''operator demo {
-  name "Demo UK"
-  country GB
-  currency GBP minor p
-  timezone "Europe/London"
-  languages en
-  numbers decimal point
-  rounding half-up 1 p per event
-}
-
-segment prepaid {
-  name en "Prepaid"
-}
-'''
+# The operator header and segment of the shared GBP spec (tests/services/spec.py).
+HEADER = BASE[:BASE.index("service ")]
 
 SPEC = HEADER + '''
 service Landline {
@@ -102,7 +91,8 @@ def test_a_bad_short_code_is_t0409(prefix, col) -> None:
     text = HEADER + f"\nservice Bad {{\n  unit time\n  numbers {prefix}\n}}\n"
     _, diags = check_text(text, "demo.tariff")
     errors = [d for d in diags if d.is_error]
-    assert [(d.code, d.span.line, d.span.col) for d in errors] == [("T0409", 17, col)]  # the `numbers` line
+    line = text[:text.index(f"numbers {prefix}")].count("\n") + 1  # the `numbers` line
+    assert [(d.code, d.span.line, d.span.col) for d in errors] == [("T0409", line, col)]
     assert f"`{prefix}` is not a number prefix" in errors[0].message
 
 
