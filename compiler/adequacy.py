@@ -200,7 +200,9 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("SmsParam", "min"): lambda v: [] if v is None else _int(v),
     ("SmsParam", "max"): lambda v: [] if v is None else _int(v),
     ("Bill", "first_period"): _vocab(FIRST_PERIODS),
-    ("Operator", "languages"): _drop, ("Operator", "timezone"): _tz,
+    # `languages` is required with at least one code: only a second language can go
+    ("Operator", "languages"): lambda v: _drop(v) if len(v) > 1 else [],
+    ("Operator", "timezone"): _tz,
     ("Operator", "decimal"): _vocab((",", ".")), ("Operator", "rounding"): _none,
     ("ShortCode", "price"): _none, ("ShortCode", "roaming_price"): _none,
     ("ShortCode", "variants"): _drop, ("ShortCode", "conditions"): _drop,
@@ -361,6 +363,16 @@ def equivalent(tariff: Tariff, m: Mutant, base: dict, tables: dict) -> str | Non
     model checked here, not a list of names."""
     field = m.what.split(" ", 1)[0]
     old, new = m.old, m.new
+    local_time = (tariff.bills, tariff.families, tariff.billing_windows, tariff.passes,
+                  tariff.notifications, tariff.time_bands,
+                  [pl for pl in tariff.price_lists if pl.validity is not None])
+    if field == "Operator.timezone" and not any(local_time):
+        return "no bill, family group, billing window, pass, notification, time band or dated " \
+               "price list reads the local time"
+    texts = (tariff.codes, tariff.sms_commands, tariff.calls, tariff.web_channels,
+             tariff.families, tariff.bills, tariff.notifications)
+    if field == "Operator.languages" and not any(texts):
+        return "no code, command, family group, bill or notification writes a text"
     if field == "Segment.plans":
         return "the checker has expanded a segment's plans into each family's plans (mutated there)"
     if tables == base:

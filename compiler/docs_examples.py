@@ -188,7 +188,7 @@ class Examples:
             declared = {svc.name: svc.unit for svc in self.tariff.services}
             key = UNIT_KEY.get(rate.service) or {"data": "kb", "count": "count"}.get(
                 declared.get(rate.service, ""), "seconds")
-            hit = _first_amount(hits, key, SAMPLE.get(rate.service, (61,)))
+            hit = _first_amount(hits, key, SAMPLE.get(rate.service, (1,) if key == "count" else (61,)))
             if hit is None or key not in hit.body:
                 continue
             data = hit.data

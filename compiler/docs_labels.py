@@ -96,6 +96,8 @@ LABELS: dict[str, tuple[str, str, str, str]] = {
     "unit_data": ("data volume", "količini podataka", "məlumat həcmi", "объёму данных"),
     "unit_count": ("count", "broju", "say", "количеству"),
     "class_numbers": ("At home, for numbers starting with", "Kod kuće, za brojeve koji počinju sa", "Evdə, bununla başlayan nömrələr üçün", "Дома, для номеров, начинающихся с"),
+    "class_short": ("At home, for the short codes", "Kod kuće, za kratke brojeve", "Evdə, qısa nömrələr üçün", "Дома, для коротких номеров"),
+    "short_codes": ("short codes", "kratki brojevi", "qısa nömrələr", "короткие номера"),
     "class_except": ("except", "osim", "istisna", "кроме"),
     # networks
     "mccmnc": ("MCC-MNC", "MCC-MNC", "MCC-MNC", "MCC-MNC"),

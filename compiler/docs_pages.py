@@ -159,11 +159,24 @@ def prices(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
         lists.append(entry)
     services = [{"name": svc.name, "localized": fmt.text(svc.names, "") if svc.names else "",
                  "unit": fmt.t("unit_" + svc.unit),
-                 "numbers": "" if not svc.numbers else fmt.t("class_numbers") + " " + _join(svc.numbers)
-                 + (f"; {fmt.t('class_except')} {_join(svc.not_numbers)}" if svc.not_numbers else ""),
-                 "source": cite(svc.span), "notes": fmt.notes(svc.notes)} for svc in tariff.services]
+                 "numbers": _class_numbers(svc, fmt),
+                 "source": cite(svc.span)} for svc in tariff.services]
     return {"title": fmt.t("prices"), "zones": zones, "price_lists": lists, "services": services,
-            "membership": membership, "bands": time_bands(tariff, fmt), "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
+            "service_notes": fmt.notes([n for svc in tariff.services for n in svc.notes]),
+            "membership": membership, "bands": time_bands(tariff, fmt),
+            "membership_header": [fmt.t("member"), fmt.t("in_seeds")]}
+
+
+def _class_numbers(svc, fmt: Format) -> str:
+    """"At home, for numbers starting with +441; short codes 999; except ..." (a short code
+    is written without `+`)."""
+    longs = [p for p in svc.numbers if p.startswith("+")]
+    shorts = [p for p in svc.numbers if not p.startswith("+")]
+    parts = ([fmt.t("class_numbers") + " " + _join(longs)] if longs else []) + \
+        ([fmt.t("class_short" if not longs else "short_codes") + " " + _join(shorts)] if shorts else [])
+    if svc.not_numbers:
+        parts.append(f"{fmt.t('class_except')} {_join(svc.not_numbers)}")
+    return "; ".join(parts)
 
 
 def networks(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:

@@ -43,6 +43,8 @@ class Facts:
         self.networks = {n.name: n for n in t.networks}
         self.zone = {z.name: z for z in t.zones}
         self.segments = [s.id for s in t.segments]
+        # The segment of the lines with a balance: `prepaid` where declared, else the first.
+        self.prepaid = "prepaid" if "prepaid" in self.segments else self.segments[0]
         self.n = 0
 
     def when(self, y, mo, d, h=0, mi=0, s=0) -> datetime:
@@ -120,7 +122,7 @@ def rating_zones(t: Tariff, f: Facts) -> list[Vector]:
             for rate in (r for r in pl.rates if r.zone == zone):
                 v = Vector(t, f"{zone} {rate.service}", f"{pl.name}: {rate.service} in {zone} "
                            f"at both sides of each interval edge", f.when(2026, 7, 1, 10))
-                me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+                me = v.sub(f.msisdn(), f.prepaid, balance="100000.00")
                 iv = rate.interval or pl.interval(rate.service)
                 amounts = [0] + (edges(iv.first, iv.next) if iv else [1, 2])
                 amounts = with_sample(amounts, rate.service)
@@ -133,7 +135,7 @@ def rating_zones(t: Tariff, f: Facts) -> list[Vector]:
         # refusals: a prepaid line without enough credit, a negative amount, an unknown zone
         v = Vector(t, f"{pl.name} refusals", "not enough credit; negative amounts; no zone",
                    f.when(2026, 7, 2, 10))
-        me = v.sub(f.msisdn(), "prepaid", balance="1.00")
+        me = v.sub(f.msisdn(), f.prepaid, balance="1.00")
         post = v.sub(f.msisdn(), "postpaid" if "postpaid" in f.segments else f.segments[0],
                      plan=f.plan_of("postpaid"))
         first = next(iter(dict.fromkeys(r.zone for r in pl.rates)))
@@ -164,17 +166,18 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
             for r in rows:
                 parties += f.parties(r.destination)
             parties = list(dict.fromkeys(parties or [FAR_PARTY]))
-            if service in ("data", "mms") or declared.get(service) == "data":
+            if (service in ("data", "mms") or declared.get(service) == "data") and \
+                    all(r.destination.kind == "any" for r in rows):
                 parties = [None]
             iv = pl.interval(service)
             amounts = with_sample([0] + (edges(iv.first, iv.next) if iv else [1, 2]), service)
-            if service == "sms":
+            if service == "sms" or declared.get(service) == "count":
                 amounts = [1, 2]
             for party in parties:
                 v = Vector(t, f"{pl.name} {service} to {party or 'data'}",
                            f"{pl.name}: {service} to {party or '-'} at the interval edges",
                            f.when(2026, 7, 3, 10))
-                me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+                me = v.sub(f.msisdn(), f.prepaid, balance="100000.00")
                 for a in amounts:
                     v.usage(me, service, a, where.items(), party)
                 out.append(v)
@@ -184,7 +187,7 @@ def rating_network(t: Tariff, f: Facts) -> list[Vector]:
             n = f.networks[pl.network]
             v = Vector(t, f"{pl.name} shown names", "every name and MCC-MNC a phone may show",
                        f.when(2026, 7, 4, 10))
-            me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+            me = v.sub(f.msisdn(), f.prepaid, balance="100000.00")
             for name in n.mccmnc + n.shown_as:
                 v.usage(me, "outgoing call", 61, {"network": name}.items(), FAR_PARTY)
             for other in ("297 02", "297 03"):
@@ -208,10 +211,14 @@ def traffic_classes(t: Tariff, f: Facts, pl) -> list[Vector]:
         v = Vector(t, f"{pl.name} class {svc.name}",
                    f"{pl.name}: {svc.base} to numbers of {svc.name} (and to its exceptions)",
                    f.when(2026, 7, 3, 11))
-        me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
+        me = v.sub(f.msisdn(), f.prepaid, balance="100000.00")
         for prefix in (*svc.numbers, *svc.not_numbers):
-            for a in amounts:
-                v.usage(me, svc.base, a, (), prefix + "234567")
+            # a number under the prefix; a short code itself, and one that starts with it
+            numbers = [prefix + "234567"] if prefix.startswith("+") else \
+                [prefix, (prefix + "123")[:6]]
+            for number in numbers:
+                for a in amounts:
+                    v.usage(me, svc.base, a, (), number)
         out.append(v)
     return out
 
@@ -503,7 +510,7 @@ def sms(t: Tariff, f: Facts) -> list[Vector]:
             continue
         v = Vector(t, f"service number {n.number}", f"SMS to {n.number}: unknown keywords, "
                    "its price at home and abroad", f.when(2026, 3, 6, 10))
-        me = v.sub(f.msisdn(), "prepaid", balance="100.00")
+        me = v.sub(f.msisdn(), f.prepaid, balance="100.00")
         for text in ("NEPOZNATO", "?", "TPP"):
             v.sms(me, n.number, text)
             v.sms(me, n.number, text, {"country": "DE"}.items())

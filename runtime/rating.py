@@ -51,7 +51,8 @@ from typing import Callable, NamedTuple
 from runtime.errors import CurrencyMismatch, InvalidEvent, NotAvailable, OutOfOrder, UnknownZone
 from runtime.events import SERVICES, Outcome, Usage
 from runtime.money import Money, round_amount
-from runtime.numbers import COUNTRY_CODES, country_of, matches_prefix, normalise
+from runtime.numbers import COUNTRY_CODES, country_of, matches_prefix, normalise, prefix_key
+from runtime.numbers import party as party_number
 from runtime.state import Charge, Subscriber, World
 from runtime.versions import VersionedRating, dated
 
@@ -227,14 +228,17 @@ class Rating:
         self.units = {**UNITS, **{name: s["unit"] for name, s in declared.items()}}
         self.services = frozenset(self.units)
         classes: dict[str, list] = {}
+        cc = self.country_code
         for name, s in declared.items():
             if s["base"] is not None:
-                excluded = tuple(p.lstrip("+") for p in s["not_numbers"])
+                excluded = tuple(prefix_key(p, cc) for p in s["not_numbers"])
                 for p in s["numbers"]:
-                    classes.setdefault(s["base"], []).append((p.lstrip("+"), name, excluded))
+                    classes.setdefault(s["base"], []).append((prefix_key(p, cc), name, excluded))
         self.classes = {base: tuple(sorted(c, key=lambda x: -len(x[0]))) for base, c in classes.items()}
-        self.prefix_len = max([0] + [len(p.lstrip("+")) for s in declared.values()
-                                     for p in (*s["numbers"], *s["not_numbers"])])
+        keys = [prefix_key(p, cc) for s in declared.values() for p in (*s["numbers"], *s["not_numbers"])]
+        # Short codes (`numbers 999`) make a dialled short code a party ("44#999").
+        self.short_codes = any("#" in k for k in keys)
+        self.prefix_len = max([0] + [len(k) for k in keys])
 
     def class_of(self, service: str, party: str | None) -> str | None:
         """The declared traffic class of `service` to the normalised number `party`: the
@@ -245,7 +249,7 @@ class Rating:
             return None
         for prefix, name, excluded in classes:
             if party.startswith(prefix):
-                return None if matches_prefix(party, excluded) else name
+                return None if any(party.startswith(p) for p in excluded) else name
         return None
 
     def place(self, where) -> Place:
@@ -488,7 +492,7 @@ class Rating:
             if digits.isdigit() and digits.isascii() and 8 <= len(digits) <= 15 \
                     and digits[0] != "0":
                 return digits
-        return normalise(number, self.country_code)
+        return party_number(number, self.country_code, self.short_codes)
 
     def _home(self, world: World, sub, ev: Usage, party: str | None, explain: bool):
         for hook in self.home_hooks:

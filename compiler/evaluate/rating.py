@@ -48,7 +48,7 @@ from runtime.charging import billed as billed_quantity
 from runtime.errors import InvalidEvent, NotAvailable, OutOfOrder, UnknownZone
 from runtime.events import SERVICES, Outcome, Usage
 from runtime.money import Money, round_amount
-from runtime.numbers import COUNTRY_CODES, country_of, normalise
+from runtime.numbers import COUNTRY_CODES, country_of, normalise, party as party_number, prefix_key
 from runtime.state import Charge, Subscriber, World, frozen_map
 
 ZERO = Decimal(0)
@@ -140,6 +140,9 @@ class Rating:
         self.country_code = COUNTRY_CODES.get(self.tariff.operator.country, "")
         self.home_hooks: list[HomeHook] = []
         self.declared = {svc.name: svc for svc in self.tariff.services}
+        # Classes that name short codes (`numbers 999`) make a dialled short code a party.
+        self.short_codes = any(not p.startswith("+") for svc in self.tariff.services
+                               for p in (*svc.numbers, *svc.not_numbers))
         self.band: str | None = None  # set while compiler.evaluate.timebands prices a part
 
     def unit(self, service: str) -> str:
@@ -157,10 +160,11 @@ class Rating:
             if svc.base != service:
                 continue
             for prefix in svc.numbers:
-                digits = prefix.lstrip("+")
+                digits = prefix_key(prefix, self.country_code)
                 if party.startswith(digits) and len(digits) > best_len:
                     best, best_len = svc, len(digits)
-        if best is None or any(party.startswith(p.lstrip("+")) for p in best.not_numbers):
+        if best is None or any(party.startswith(prefix_key(p, self.country_code))
+                               for p in best.not_numbers):
             return None
         return best.name
 
@@ -385,7 +389,8 @@ class Rating:
         if sub.activated is not None and ev.at < sub.activated:
             raise OutOfOrder(f"usage at {ev.at.isoformat()} is before the line was activated "
                              f"({sub.activated.isoformat()})", msisdn=sub.msisdn)
-        party = None if ev.party is None else normalise(ev.party, self.country_code)
+        party = None if ev.party is None else party_number(ev.party, self.country_code,
+                                                           self.short_codes)
         party_net = self.network_of(party)
         if not ev.where.roaming or ev.where.country == self.tariff.operator.country:
             return self.at_home(world, sub, ev, party, party_net, explain)  # the operator's country

@@ -32,9 +32,9 @@ def _load(path: Path) -> scenario.Scenario:
     return scenario.load(json.loads(path.read_text(encoding="utf-8")))
 
 
-def test_there_are_scenarios_for_both_operators():
+def test_there_are_scenarios_for_every_operator():
     operators = {json.loads(p.read_text(encoding="utf-8"))["operator"] for p in FILES}
-    assert len(FILES) >= 12 and operators == {"telenor_rs", "azercell"}
+    assert len(FILES) >= 14 and operators == {"telenor_rs", "azercell", "onepmobile"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

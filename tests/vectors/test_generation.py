@@ -12,7 +12,7 @@ from runtime import scenario as sc
 from tests.vectors.conftest import ROOT, check_vector
 
 
-@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell", "onepmobile"])
 def test_vectors_are_deterministic_and_fresh(tariffs, operator):
     first = vectors.files(tariffs[operator])
     assert first == vectors.files(tariffs[operator])
@@ -22,7 +22,7 @@ def test_vectors_are_deterministic_and_fresh(tariffs, operator):
     assert sum(len(t.encode()) for t in first.values()) < 1_500_000
 
 
-@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell", "onepmobile"])
 def test_every_vector_is_a_valid_scenario_with_expectations(tariffs, operator):
     for text in vectors.files(tariffs[operator]).values():
         doc = json.loads(text)
@@ -75,7 +75,7 @@ def test_vectors_record_the_channel_of_each_reply():
     assert problem is not None and "reply[0]" in problem and '"channel": "ussd"' in problem
 
 
-@pytest.mark.parametrize("operator", ["telenor_rs", "azercell"])
+@pytest.mark.parametrize("operator", ["telenor_rs", "azercell", "onepmobile"])
 def test_a_sample_of_mutants_is_killed(tariffs, operator):
     report = adequacy.run(tariffs[operator], sample=20, seed=4)
     assert report.total == 20
@@ -114,3 +114,22 @@ def test_adequacy_command(capsys):
     assert "azercell: killed" in out and "survived" not in out
     assert main(["adequacy", "telenor"]) == 2
     assert "unknown operator telenor" in capsys.readouterr().out
+
+
+def test_every_mutant_of_the_third_operator_is_killed(tariffs):
+    """Issue 10: 1pMobile's vectors kill K of K (the whole run takes about a second)."""
+    report = adequacy.run(tariffs["onepmobile"])
+    assert report.total >= 100 and not report.survivors and not report.invalid, report.text()
+    kinds = {m.what.split(" ", 1)[0] for m, _ in report.killed}
+    assert {"Price.amount", "Service.numbers", "Interval.first", "Rounding.mode"} <= kinds
+    # its only language cannot be dropped (a spec declares one); its time zone changes nothing
+    # it rates (no bill, family, pass, billing window or notification reads local time)
+    assert [m.what.split(" ", 1)[0] for m, why in report.equivalent if "local time" in why] == \
+        ["Operator.timezone"]
+    assert not any(m.what.startswith("Operator.languages") for m in adequacy.mutants(tariffs["onepmobile"]))
+
+
+def test_a_time_zone_mutant_is_equivalent_only_where_nothing_reads_local_time(tariffs):
+    t = tariffs["azercell"]  # billing windows read local time
+    m = next(m for m in adequacy.mutants(t) if m.what.startswith("Operator.timezone"))
+    assert adequacy.equivalent(t, m, {}, {"changed": True}) is None
