@@ -27,6 +27,13 @@ def engine(operator: str):
     return importlib.import_module(f"generated.{operator}").ENGINE
 
 
+def _amount(usage: dict) -> int:
+    """A usage event's amount: under its built-in service's key, or (a declared service)
+    under the one of `seconds`, `kb`, `count` it has, as `runtime.scenario` reads it."""
+    key = UNIT_OF.get(usage["service"])
+    return usage[key] if key else next(usage[k] for k in ("seconds", "kb", "count") if k in usage)
+
+
 def vector_rows(operator: str) -> list[dict]:
     """Every usage event of the operator's golden vectors, as a CDR row."""
     rows = []
@@ -37,7 +44,7 @@ def vector_rows(operator: str) -> list[dict]:
                 if u is None:
                     continue
                 rows.append({"time": ev["at"], "msisdn": u["msisdn"], "service": u["service"],
-                             "quantity": u[UNIT_OF[u["service"]]], "country": u.get("country"),
+                             "quantity": _amount(u), "country": u.get("country"),
                              "network": u.get("network"), "party": u.get("party")})
     return rows
 

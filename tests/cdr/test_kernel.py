@@ -101,3 +101,27 @@ def test_drawn_files_row_for_row(operator, rows, size, dictionary):
     assert counts["in"] == len(rows) == counts["rated"] + counts["refused"] + counts["rejected"]
     for i, row in enumerate(rows, 1):
         assert actual(out[i]) == expected(eng, row), (i, row)
+
+
+def test_home_traffic_classes_by_prefix_in_the_kernel():
+    """1pMobile's page (specs/onepmobile/SOURCE.md), by hand: calls to UK landlines 1p a
+    minute, per second (61 s -> 61/60 p = 1.0167p -> 0.01 GBP half-up); 0800 free; 084 the 5p
+    a minute access charge (120 s -> 2 x 5p = 0.10 GBP); texts to UK mobiles 1p. The rows name
+    the built-in service and the kernel picks the class by the party's prefix, as
+    `Rating._home` does."""
+    eng = engine("onepmobile")
+    base = {"time": "2026-07-03T10:01:00+01:00", "msisdn": "+447700900001", "country": None,
+            "network": None}
+    rows = [dict(base, service="outgoing call", quantity=61, party="+442079460000"),
+            dict(base, service="outgoing call", quantity=120, party="+448001234567"),
+            dict(base, service="outgoing call", quantity=120, party="+448451234567"),
+            dict(base, service="sms", quantity=1, party="+447700900123")]
+    out, counts = rate_rows(eng, rows, batch_rows=97)
+    assert counts["kernel"] == 4, counts
+    assert [actual(out[i])[1] for i in range(1, 5)] == [
+        Decimal("0.01"), Decimal("0.00"), Decimal("0.10"), Decimal("0.01")]
+    assert [actual(out[i])[2] for i in range(1, 5)] == [
+        "UK landline on Tariff and charges", "Freephone on Tariff and charges",
+        "Access charge on Tariff and charges", "UK mobile text on Tariff and charges"]
+    for i, row in enumerate(rows, 1):
+        assert actual(out[i]) == expected(eng, row), (i, row)
