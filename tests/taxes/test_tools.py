@@ -74,3 +74,22 @@ def test_operator_page_states_the_vat(tmp_path):
     [tariff] = check_paths([str(TAXED)]).tariffs
     facts = dict(index(tariff, Format("en", tariff))["facts"])
     assert facts["VAT"] == "20 %, added to the prices on the bill (a prepaid balance pays each charge with its VAT)"
+
+
+def test_vectors_pin_the_tax_down(taxed_tariff):
+    from compiler import adequacy
+    from compiler.vectors import vectors
+    from tests.versions.conftest import assert_module_meets_vectors, loaded_vectors
+    recorded = vectors(taxed_tariff)
+    assert_module_meets_vectors(taxed_tariff, recorded)
+    [bill] = [e["expect"]["data"] for v in recorded["taxes"] if v["name"] == "bill tax lines"
+              for e in v["events"] if "bill" in e]
+    # 7 calls of 2..8 min at 0,25 = 8,75 and 3 SMS at 0,07 = 0,21: net 8,96;
+    # VAT 8,96 x 0,2 = 1,792 -> 1,79 (per event: 1,75 + 3 x 0,01 = 1,78); gross 10,75
+    assert (bill["amounts"]["net"], bill["amounts"]["vat"], bill["amounts"]["gross"]) == (
+        "8.96", "1.79", "10.75")
+    taxed = {m.what for m in adequacy.mutants(taxed_tariff) if m.what.startswith("Operator: vat")}
+    assert taxed == {"Operator: vat 20 % -> 21 %", "Operator: vat 20 % -> 19 %",
+                     "Operator: vat excluded -> included"}
+    report = adequacy.run(taxed_tariff, loaded_vectors(recorded))
+    assert not [m for m in report.survivors if m.what in taxed], report.text()
