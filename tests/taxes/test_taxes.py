@@ -14,7 +14,7 @@ from compiler.evaluate import Evaluator
 from compiler.lower import lower
 from runtime.batch import Batch
 from runtime.engine import Engine
-from runtime.events import Usage, Where
+from runtime.events import Dial, Usage, Where
 from runtime.money import Money
 from runtime.state import Subscriber, world_of
 from runtime.taxes import split
@@ -92,6 +92,32 @@ def test_prepaid_balance_pays_gross(side):
     world = world_of(Subscriber(ME, "prepaid", balance=Money("0.55", "GBP")))
     world, out = side.apply(world, call(61))
     assert not out.ok and out.reason == "insufficient balance"
+
+
+def test_prepaid_code_pays_gross(side):
+    # *111# costs 0,10 net: the balance pays 0,10 + 0,02 VAT = 0,12; 1,00 - 0,12 = 0,88
+    world = world_of(Subscriber(ME, "prepaid", balance=Money("1.00", "GBP")))
+    world, out = side.apply(world, Dial(ME, AT, "*111#"))
+    assert out.ok, out.reason
+    assert world.subscriber(ME).balance == Money("0.88", "GBP")
+    assert world.subscriber(ME).ledger[-1].amount == Money("0.10", "GBP")  # the ledger: net
+    # 0,11 cannot pay 0,12
+    world = world_of(Subscriber(ME, "prepaid", balance=Money("0.11", "GBP")))
+    world, out = side.apply(world, Dial(ME, AT, "*111#"))
+    assert not out.ok and world.subscriber(ME).balance == Money("0.11", "GBP")
+
+
+def test_prepaid_pass_pays_gross(side):
+    # "Day bundle" costs 1,05 net: the balance pays 1,05 + 0,21 VAT = 1,26; 2,00 - 1,26 = 0,74;
+    # the one-time charge on the ledger is the net 1,05
+    world = world_of(Subscriber(ME, "prepaid", balance=Money("2.00", "GBP")))
+    world, out = side.apply(world, Dial(ME, AT, "*125#"))
+    assert out.ok, out.reason
+    assert world.subscriber(ME).balance == Money("0.74", "GBP")
+    assert world.subscriber(ME).ledger[-1].amount == Money("1.05", "GBP")
+    world = world_of(Subscriber(ME, "prepaid", balance=Money("1.25", "GBP")))
+    world, out = side.apply(world, Dial(ME, AT, "*125#"))
+    assert not out.ok and world.subscriber(ME).balance == Money("1.25", "GBP")
 
 
 def test_fast_path_is_off_for_excluded(taxed_engine):
