@@ -271,8 +271,21 @@ def _digits(p) -> list[tuple[str, dict]]:
 
 
 SEGMENTS: tuple[str, ...] = ()  # the operator's segments, set by `mutants`
+def _vat(op) -> list[tuple[str, dict]]:
+    """With a VAT rate: the rate one point either side, and included <-> excluded (without a
+    rate the flag changes nothing a customer sees: no mutant)."""
+    if op.vat_rate is None:
+        return []
+    r = op.vat_rate
+    flag = "included" if op.vat_included else "excluded"
+    other = "excluded" if op.vat_included else "included"
+    return [(f"vat {r} % -> {r + 1} %", {"vat_rate": r + 1}),
+            (f"vat {r} % -> {r - 1} %", {"vat_rate": r - 1}),
+            (f"vat {flag} -> {other}", {"vat_included": not op.vat_included})]
+
+
 WHOLE: dict[str, Callable] = {"ShortCode": _code_texts, "SmsCommand": _keyword,
-                              "Eligibility": _eligibility, "SmsParam": _digits}
+                              "Eligibility": _eligibility, "SmsParam": _digits, "Operator": _vat}
 
 
 def mutants(tariff: Tariff) -> list[Mutant]:

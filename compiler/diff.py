@@ -443,7 +443,7 @@ class _Differ:
         """Field by field; nested collections recurse."""
         where = f"{subject}: " if subject else ""
         for f in attrs.fields(type(old)):
-            if f.name == "span":
+            if f.name == "span" or f.name.endswith("_span"):
                 continue
             a, b = getattr(old, f.name), getattr(new, f.name)
             if plain(a) == plain(b):
@@ -472,6 +472,12 @@ class _Differ:
                 self.add(group, "changed", text, p, a, b)
             elif f.name.endswith("_seconds") and isinstance(a, int) and isinstance(b, int):
                 self.add(group, "changed", f"{where}{label} {_duration(a, b)}", p, a, b)
+            elif f.name == "vat_rate":  # `VAT 20 % -> 21 %` (docs/language/taxes.md)
+                rate = lambda r: "no rate" if r is None else f"{self.show.number(r)} %"  # noqa: E731
+                self.add(group, "changed", f"{where}VAT {rate(a)} -> {rate(b)}", p, a, b)
+            elif f.name == "vat_included":
+                flag = lambda v: "included" if v else "excluded"  # noqa: E731
+                self.add(group, "changed", f"{where}VAT {flag(a)} -> {flag(b)}", p, a, b)
             elif f.name == "percent":
                 text = f"{where}{self.show.number(a)} -> {self.show.number(b)} %"
                 self.add(group, "changed", text, p, a, b)

@@ -82,6 +82,9 @@ def index(tariff: Tariff, fmt: Format) -> dict:
         (fmt.t("languages"), _join(op.languages)),
         (fmt.t("vat_included"), fmt.t("yes") if op.vat_included else fmt.t("no")),
     ]
+    if op.vat_rate is not None:
+        facts.append((fmt.t("vat_rate"), fmt.t("vat_in" if op.vat_included else "vat_added",
+                                                rate=fmt.decimal(op.vat_rate))))
     if op.rounding:
         facts.append((fmt.t("rounding"), fmt.t("rounding_value", mode=op.rounding.mode,
                                                quantum=fmt.money(op.rounding.quantum, op.currency))))

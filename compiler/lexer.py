@@ -27,7 +27,7 @@ KEYWORDS = (
     "about", "action", "activate", "activates", "and", "any", "at", "available", "back", "benefits",
     "bill", "billing", "bonus", "by", "call", "calls", "category", "changes", "channels", "code",
     "comma", "count", "countries", "country", "currency", "day", "days", "decimal", "defers",
-    "effective", "end", "ends", "event", "example", "except", "exclusive", "expires", "family",
+    "effective", "end", "ends", "event", "example", "except", "excluded", "exclusive", "expires", "family",
     "fee", "first", "for", "formula", "free", "from", "front", "full", "group", "groups",
     "half-up", "home", "illustrative", "in", "included", "includes", "interval", "invitation",
     "languages", "mcc", "mccmnc", "member", "members", "menu", "minimum", "minutes", "month",

@@ -989,7 +989,13 @@ def time_bands(t: Tariff, f: Facts) -> list[Vector]:
     return cases(t, f)
 
 
+def taxes(t: Tariff, f: Facts) -> list[Vector]:
+    """Taxes: compiler.vector_taxes (none for a spec without a VAT rate)."""
+    from compiler.vector_taxes import taxes as cases
+    return cases(t, f)
+
+
 KINDS = (("rating_zones", rating_zones), ("rating_network", rating_network), ("passes", passes),
          ("codes", codes), ("sms", sms), ("calls_web", calls_web), ("balance", balance),
          ("family", family), ("bill", bill), ("random", random_scenarios),
-         ("versions", versions), ("time_bands", time_bands))
+         ("versions", versions), ("time_bands", time_bands), ("taxes", taxes))

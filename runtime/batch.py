@@ -188,6 +188,9 @@ class Batch:
     @classmethod
     def of(cls, engine) -> Batch | None:
         rating = getattr(engine, "rating", None)
+        vat = engine.tables["operator"].get("vat")
+        if vat is not None and not vat["included"]:
+            return None  # prepaid balances pay net + VAT per charge: the slow path (runtime.taxes)
         if rating is None or getattr(engine, "versioned", False) or not rating.fast_quantum \
                 or rating.mode not in (HALF_UP, UP) \
                 or [h for _, h in engine.handlers.get(Usage, ())] != [rating.on_usage]:

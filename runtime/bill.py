@@ -11,7 +11,10 @@ HTML with the legend of every numbered field (Telenor's "Vaš račun", seed 001)
 - `on_month_end(world, at)`: the bills of every subscriber for the month containing `at`.
 
 Amounts are exact: no line is rounded here (each charge was rounded when it was rated), and
-the lines of a section sum exactly to its amount.
+the lines of a section sum exactly to its amount. With a VAT rate on the operator header the
+bill also has the amounts `net`, `vat` and `gross` of the period's charges (runtime.taxes: the
+one place the tax is rounded, half-up to the minor unit, on the bill's total) and prints them
+as tax lines under the amount of the bill.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from runtime.events import MonthEnd, Outcome
 from runtime.money import Money
 from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.state import Charge, Subscriber, World, frozen_map
+from runtime.taxes import split
 
 KINDS = ("traffic", "discount", "one_time", "fee")
 FORMATS = ("text", "markdown", "html")
@@ -47,7 +51,8 @@ LABELS = {
            "minutes": "Ukupna minutaža", "item": "Stavka", "count": "Broj / količina",
            "amount_col": "Iznos", "traffic": "Ukupni ostvareni saobraćaj", "discounts": "Popusti",
            "one_time": "Jednokratna zaduženja", "total": "Ukupno", "fee": "mesečna naknada",
-           "unlisted": "* kategorija nije na spisku jednokratnih zaduženja", "none": "nema"},
+           "unlisted": "* kategorija nije na spisku jednokratnih zaduženja", "none": "nema",
+           "net": "Osnovica (bez PDV-a)", "vat": "PDV", "gross": "Ukupno sa PDV-om"},
     "en": {"front": "Front of the bill", "back": "Back of the bill", "number": "Number",
            "address": "Delivery address", "address_unknown": "not in the subscriber data",
            "not_stated": "not stated", "due_date": "Due date", "usage": "Usage",
@@ -57,7 +62,8 @@ LABELS = {
            "minutes": "Total minutes", "item": "Item", "count": "Count / amount",
            "amount_col": "Amount", "traffic": "Total traffic", "discounts": "Discounts",
            "one_time": "One-time charges", "total": "Total", "fee": "monthly fee",
-           "unlisted": "* category not in the list of one-time charges", "none": "none"},
+           "unlisted": "* category not in the list of one-time charges", "none": "none",
+           "net": "Net (excl. VAT)", "vat": "VAT", "gross": "Total incl. VAT"},
 }
 # Thousands and decimal separators per language, when babel is not installed.
 SEPARATORS = {"sr": (".", ","), "az": (".", ","), "en": (",", ".")}
@@ -103,6 +109,8 @@ class Bill:
     amounts: Mapping[str, Money] = field(default_factory=frozen_map)
     formulas: tuple[tuple[str, tuple[tuple[str, str], ...], str], ...] = ()
     source: str = ""
+    # The header's `vat N % included|excluded` (rate, included), None without a rate.
+    vat: tuple[Decimal, bool] | None = None
 
     @property
     def period(self) -> str:
@@ -151,7 +159,8 @@ class Bill:
                 **{name: [line.to_dict() for line in getattr(self, name)]
                    for name in ("traffic", "discounts", "one_time", "fees")},
                 "amounts": {k: str(v.amount) for k, v in self.amounts.items()},
-                "source": self.source}
+                "source": self.source,
+                **({} if self.vat is None else {"vat": {"rate": str(self.vat[0]), "included": self.vat[1]}})}
 
 
 class BillEngine:
@@ -170,6 +179,7 @@ class BillEngine:
         self.categories: dict[str, dict] = {c["name"]: c for c in t["one_time"]}
         self.pass_category: dict[str, str] = {p: c["name"] for c in t["one_time"] for p in c["passes"]}
         self.order = {name: i for i, name in enumerate(self.categories)}
+        self.vat: dict | None = op.get("vat")
 
     # -- the bill as data ----------------------------------------------------------------------
 
@@ -225,9 +235,15 @@ class BillEngine:
         amounts = {"traffic": _sum(traffic, self.currency), "discounts": _sum(discounts, self.currency),
                    "one_time": _sum(one_time + fees, self.currency),
                    "previous_balance": self._previous(sub, previous_balance)}
+        if self.vat is not None:
+            charged = amounts["traffic"] - amounts["discounts"] + amounts["one_time"]
+            for name, value in zip(("net", "vat", "gross"), split(charged.amount, self.vat)):
+                amounts[name] = Money(value, self.currency)
         formulas = self._evaluate(amounts)
+        vat = None if self.vat is None else (self.vat["rate"], self.vat["included"])
         return Bill(sub.msisdn, sub.plan or self._segment_name(sub.segment), start, end, due_date,
-                    traffic, discounts, one_time, fees, frozen_map(amounts), formulas, self.source)
+                    traffic, discounts, one_time, fees, frozen_map(amounts), formulas, self.source,
+                    vat)
 
     def on_month_end(self, world: World, at: datetime, msisdn: str | None = None,
                      explain: bool = False) -> tuple[World, Outcome]:
@@ -373,9 +389,11 @@ class BillEngine:
             return [("kv", L["due_date"], _date(bill.due_date) if bill.due_date else L["not_stated"])]
         if key == "company":
             return [("kv", "", self.operator_name)]
+        if key == "tax":
+            return self._tax_rows(bill, lang, L)
         if key == "amount":
             prev = bill.previous_balance
-            rows = [("kv", L["amount"], m("amount")),
+            rows = [*self._tax_rows(bill, lang, L), ("kv", L["amount"], m("amount")),
                     ("kv", L["previous_balance"], ("+" if prev.amount > 0 else "") + format_money(prev, lang))]
             if "total_due" in bill.amounts:
                 rows.append(("kv", L["total_due"], m("total_due")))
@@ -407,6 +425,15 @@ class BillEngine:
         if key in bill.amounts:
             return [("kv", L.get(key, key), m(key))]
         return []
+
+    def _tax_rows(self, bill: Bill, lang: str, L: dict) -> list:
+        """The tax lines: net, VAT at its rate, total incl. VAT (none without a rate)."""
+        if bill.vat is None:
+            return []
+        rate = format_number(bill.vat[0], lang, 0)
+        return [("kv", L["net"], format_money(bill.amount_of("net"), lang)),
+                ("kv", f"{L['vat']} {rate} %", format_money(bill.amount_of("vat"), lang)),
+                ("kv", L["gross"], format_money(bill.amount_of("gross"), lang))]
 
 
 def install(engine) -> None:

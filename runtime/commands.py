@@ -43,6 +43,7 @@ from runtime.errors import (InvalidEvent, MalformedNumber, NotAvailable, Refused
 from runtime.events import CallNumber, Dial, Outcome, Reply, Sms, Web
 from runtime.money import Money, round_amount
 from runtime.state import Charge, World, frozen_map
+from runtime.taxes import gross
 
 OPS = {"<": Decimal.__lt__, "<=": Decimal.__le__, ">": Decimal.__gt__, ">=": Decimal.__ge__,
        "=": Decimal.__eq__}
@@ -151,6 +152,7 @@ class Commands:
         self.default = engine.languages[0]
         self.calling = numbers.COUNTRY_CODES.get(op["country"], "")
         self.rounding = op["rounding"]
+        self.vat = op.get("vat")  # runtime.taxes: a prepaid balance pays the gross price
         self.segments = op["segments"]
         self.decimal = table["decimal"]
         self.networks = table["networks"]
@@ -239,7 +241,7 @@ class Commands:
         rule, sub = req.rule, world.subscriber(req.msisdn)
         lang = self._lang(sub, req.lang)
         price, arithmetic = self._price(req, explain)
-        if price.amount and sub.balance is not None and sub.balance < price:
+        if price.amount and sub.balance is not None and sub.balance < self._gross(price):
             done = Done(False, (self.say("insufficient", lang, balance=self.fmt(sub.balance, lang),
                                          price=self.fmt(price, lang)),),
                         reason=f"the balance {sub.balance} does not cover the price {price}")
@@ -364,8 +366,12 @@ class Commands:
         category = {"code": "USSD", "sms": "SMS", "call": "call"}[req.kind] + f" {req.ref}"
         unit = {"code": "use", "sms": "sms", "call": "call"}[req.kind]
         line = Charge(req.at, "traffic", category, price, 1, unit)
-        balance = None if sub.balance is None else sub.balance - price
+        balance = None if sub.balance is None else sub.balance - self._gross(price)
         return world.with_subscriber(sub.with_(balance=balance, ledger=sub.ledger + (line,)))
+
+    def _gross(self, price: Money) -> Money:
+        """What a prepaid balance pays for `price` (with its VAT when prices exclude it)."""
+        return price if self.vat is None else Money(gross(price.amount, self.vat), price.currency)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from runtime.numbers import COUNTRY_CODES, normalise
 from runtime.rating import ZERO, builder, rest_amount
 from runtime.state import ActivePass, Allowance, Charge, World
 from runtime.versions import PassVersions, dated
+from runtime.taxes import gross
 
 _with_full_speed = builder(ActivePass, ("full_speed_kb",))  # the hot path of free data
 
@@ -122,6 +123,7 @@ class Passes:
     def __init__(self, engine) -> None:
         self.engine = engine
         self.currency = engine.currency
+        self.vat = engine.tables["operator"].get("vat")  # runtime.taxes: prepaid pays gross
         self.country_code = COUNTRY_CODES.get(engine.tables["operator"].get("country", ""), "")
         entries = engine.tables["passes"]["passes"]
         self.by_name = {p["name"]: _definition(p) for p in entries}
@@ -173,11 +175,12 @@ class Passes:
         price = Money(d.price, self.currency)
         balance = sub.balance
         if balance is not None:
-            if balance.amount < d.price:
+            paid = gross(d.price, self.vat)
+            if balance.amount < paid:
                 facts.update(price=str(d.price), balance=str(balance.amount))
                 return world, Outcome(sub.msisdn, False, None, (), f"activate {d.name}", d.source,
                                       "", "insufficient balance", MappingProxyType(facts))
-            balance = balance - price
+            balance = balance - Money(paid, self.currency)
         kept, cancelled = [], []
         for p in sub.passes:
             if p.expires <= at:

@@ -54,6 +54,7 @@ from runtime.money import Money, round_amount
 from runtime.numbers import COUNTRY_CODES, country_of, matches_prefix, normalise, prefix_key
 from runtime.numbers import party as party_number
 from runtime.state import Charge, Subscriber, World
+from runtime.taxes import gross
 from runtime.versions import VersionedRating, dated
 
 ZERO = Decimal(0)
@@ -165,6 +166,7 @@ class Rating:
     def __init__(self, engine) -> None:
         self.engine = engine
         self.currency = engine.currency
+        self.vat = engine.tables["operator"].get("vat")  # runtime.taxes: prepaid pays gross
         op = engine.tables["operator"]
         self.country_code = COUNTRY_CODES.get(op.get("country", ""), "")
         self.home_country = op.get("country") or None
@@ -533,7 +535,10 @@ class Rating:
         data = usage_data(place, ev, billed, unit, None if used is None else facts)
         balance = sub.balance
         if balance is not None and charge:
-            left = balance.amount - charge
+            paid = gross(charge, self.vat) if self.vat is not None else charge
+            if paid != charge:
+                data["gross"] = str(paid)
+            left = balance.amount - paid
             if left < 0:
                 data["charge"] = str(charge)
                 data["balance"] = str(balance.amount)

@@ -14,7 +14,7 @@ from dsl.ast import Block, Span, Stmt, Table
 from dsl.diagnostics import did_you_mean
 from compiler.check.context import BILL_NAME, Context, walk
 from compiler.check.reader import Args, check_language, choice, parse_date, phrase
-from compiler.model.bill import (FIRST_PERIODS, KNOWN_AMOUNTS, PERIODS, Bill, BillField,
+from compiler.model.bill import (FIRST_PERIODS, KNOWN_AMOUNTS, PERIODS, TAX_AMOUNTS, Bill, BillField,
                                  Category, Formula, PeriodExample, billing_period, format_period)
 from compiler.model.common import Texts
 
@@ -203,10 +203,16 @@ def check_formulas(ctx: Context, formulas: list, keys: list[str]) -> None:
     """Every name a formula uses is a field key, a known amount or another formula's target;
     no formula depends on itself."""
     targets = {x.target: x for x, _ in formulas}
-    known = set(keys) | set(KNOWN_AMOUNTS) | set(targets)
+    # a broken header (ctx.operator None) already has its error: no second one here
+    taxed = ctx.operator is None or ctx.operator.vat_rate is not None or ctx.vat_broken
+    known = set(keys) | set(KNOWN_AMOUNTS) | set(targets) | (set(TAX_AMOUNTS) if taxed else set())
     for x, terms in formulas:
         for _, name, span in terms:
-            if name not in known:
+            if name in TAX_AMOUNTS and name not in known:
+                ctx.error("T0925", f"the formula of `{x.target}` uses `{name}`, but the operator "
+                          "states no VAT rate", span, "no rate to compute the tax with",
+                          help="write the rate on the operator header, e.g. `vat 20 % included`")
+            elif name not in known:
                 ctx.error("T0706", f"unknown amount `{name}` in the formula of `{x.target}`", span,
                           "not a field key, a known amount or a formula",
                           help=did_you_mean(name, known, "amounts")
@@ -293,4 +299,17 @@ def _one_bill(ctx: Context) -> None:
                   notes=[f"the first is `{bills[0].name}` at {bills[0].span.file}:{bills[0].span.line}"])
 
 
-CHECKS = [_one_bill]
+def _vat_added(ctx: Context) -> None:
+    """With `vat N % excluded` the written prices are net: the bill must add the VAT to what
+    the subscriber pays, so some formula uses `vat` or `gross`."""
+    op = ctx.operator
+    if op is None or op.vat_rate is None or op.vat_included or not ctx.out["bills"]:
+        return
+    bill = ctx.out["bills"][0]
+    if not any(name in ("vat", "gross") for f in bill.formulas for _, name in f.terms):
+        ctx.error("T0924", f"the bill `{bill.name}` never adds the VAT", bill.span,
+                  f"the operator writes its prices without VAT ({op.vat_rate} % excluded)",
+                  help="add the tax to the amount, e.g. `formula amount = usage + one_time + vat`")
+
+
+CHECKS = [_one_bill, _vat_added]

@@ -50,6 +50,7 @@ class Context:
         self.out: dict[str, list] = defaultdict(list)
         self.later: list[Callable[[], None]] = []
         self.operator = None
+        self.vat_broken = False  # the header's `vat` line had an error (compiler.check.operator)
         self._scratch: dict[str, object] = {}
 
     def state(self, key: str, factory: Callable[[], object]):

@@ -14,7 +14,7 @@ from dsl.diagnostics import did_you_mean
 from compiler.check import units
 from compiler.check.context import PLAN, SEGMENT, Context, walk
 from compiler.check.units import currencies, is_currency
-from compiler.check.reader import Args, money_of
+from compiler.check.reader import Args, money_of, parse_number
 from compiler.model.common import Texts
 from compiler.model.operator import Operator, Rounding, Segment
 
@@ -123,9 +123,24 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
         f["timezone"] = atom.value
 
     def vat(s):
+        """`vat included`, `vat 20 % included`, `vat 20 % excluded` (see docs/language/taxes.md)."""
         a = Args(ctx, s.args, s.keyword.span)
+        f["vat_span"] = s.span
+        ctx.vat_broken = True  # until the line is read: a broken one gets no second error
+        if a.peek_word() not in ("included", "excluded") and a.more():
+            f["vat_rate"] = vat_rate(ctx, a)
+        if not a.more() and "vat_rate" in f:
+            raise ctx.fail("T0922", "a VAT rate without `included` or `excluded`", s.span,
+                           "the rate alone does not say whether the written prices hold the tax",
+                           help=f"write `vat {f['vat_rate']} % included` (prices hold the VAT) or "
+                                f"`vat {f['vat_rate']} % excluded` (the VAT is added)")
         f["vat"] = a.word("included", "excluded", what="`included` or `excluded`") == "included"
+        if not f["vat"] and "vat_rate" not in f:
+            raise ctx.fail("T0923", "`vat excluded` without a rate", s.span,
+                           "tariffc cannot add a tax whose rate it does not know",
+                           help="write the rate, e.g. `vat 20 % excluded`")
         a.end()
+        ctx.vat_broken = False
 
     def rounding(s):
         a = Args(ctx, s.args, s.keyword.span)
@@ -154,7 +169,23 @@ def build_operator(block: Block, ctx: Context) -> Operator | None:
         return None
     return Operator(ident, f["name"], f["country"], f["currency"], f["timezone"], f["languages"],
                     f.get("decimal", "."), f["vat"], f["rounding"], Texts(tuple(f["about"])),
-                    tuple(f["notes"]), block.span, f.get("money_names", ()))
+                    tuple(f["notes"]), block.span, f.get("money_names", ()), f.get("vat_rate"),
+                    f.get("vat_span"))
+
+
+def vat_rate(ctx: Context, a: Args) -> Decimal:
+    """The `20 %` of `vat 20 % included`: more than 0 % and less than 100 %, at most two decimals."""
+    q = a.quantity_atom("a VAT rate such as `20 %`")
+    if q.unit != "%":
+        raise ctx.fail("T0921", f"`{q.text}` is not a VAT rate", q.span,
+                       "a VAT rate is a percentage", help="write it as `20 %`")
+    rate = parse_number(ctx, q.number, q.span)
+    if not 0 < rate < 100 or rate.as_tuple().exponent < -2:
+        raise ctx.fail("T0921", f"VAT rate {q.text} is out of range", q.span,
+                       "a VAT rate is more than 0 % and less than 100 %, with at most two decimals",
+                       help="write the rate the operator's page states, e.g. `20 %`; "
+                            "without a rate, write `vat included`")
+    return rate
 
 
 def declare_segment(block: Block, ctx: Context) -> None:

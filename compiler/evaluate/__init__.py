@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Callable
 
 from compiler.lower import cite
@@ -95,6 +97,18 @@ class Evaluator:
     def money(self, amount) -> Money:
         """An amount in the operator's currency."""
         return Money(amount, self.currency)
+
+    def vat_on(self, amount: Decimal) -> Decimal:
+        """The VAT a prepaid balance pays on top of a charge of `amount`: none unless the
+        operator writes its prices VAT-excluded, then amount x rate / 100 half-up to the minor
+        unit, per charge (docs/language/taxes.md)."""
+        op = self.tariff.operator
+        if op.vat_rate is None or op.vat_included:
+            return Decimal(0)
+        from compiler.check.units import minor_unit
+        from compiler.evaluate.bill import half_up
+        minor = minor_unit(self.currency)
+        return half_up(Fraction(amount) * Fraction(op.vat_rate) / 100 / Fraction(minor)) * minor
 
 
 def merge(msisdn: str | None, outcomes: list[tuple[str, Outcome]]) -> Outcome:

@@ -10,12 +10,15 @@ the world is unchanged. Rendering is the runtime's business, not the evaluator's
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from compiler.check.units import minor_unit
 from compiler.lower import cite
 from runtime.errors import CurrencyMismatch, InvalidEvent, NotAvailable, OutOfOrder
 from runtime.events import MonthEnd, Outcome
@@ -32,6 +35,12 @@ def handlers(evaluator) -> dict:
     area = BillArea(evaluator)
     evaluator.bill = area
     return {MonthEnd: lambda w, e, explain: area.on_month_end(w, e.at, e.msisdn, explain)}
+
+
+def half_up(x: Fraction) -> int:
+    """The whole number nearest `x`, halves away from zero."""
+    n = math.floor(abs(x) + Fraction(1, 2))
+    return n if x >= 0 else -n
 
 
 def dotted(d: date) -> str:
@@ -71,6 +80,7 @@ class Bill:
     amounts: Mapping[str, Money] = field(default_factory=frozen_map)
     formulas: tuple = ()
     source: str = ""
+    vat: tuple | None = None  # (rate, included) with a VAT rate on the header
 
     @property
     def period(self) -> str:
@@ -106,7 +116,8 @@ class Bill:
                 "one_time": [x.to_dict() for x in self.one_time],
                 "fees": [x.to_dict() for x in self.fees],
                 "amounts": {k: str(v.amount) for k, v in self.amounts.items()},
-                "source": self.source}
+                "source": self.source,
+                **({} if self.vat is None else {"vat": {"rate": str(self.vat[0]), "included": self.vat[1]}})}
 
 
 class BillArea:
@@ -174,10 +185,30 @@ class BillArea:
         amounts = {"traffic": self._total(traffic), "discounts": self._total(discounts),
                    "one_time": self._total(one_time + fees),
                    "previous_balance": self._previous(sub, previous_balance)}
+        op = self.tariff.operator
+        if op.vat_rate is not None:
+            charged = amounts["traffic"] - amounts["discounts"] + amounts["one_time"]
+            amounts.update(self._taxes(charged.amount, op.vat_rate, op.vat_included))
         formulas = self._formulas(amounts)
         plan = sub.plan or self._segment_name(sub.segment)
+        vat = None if op.vat_rate is None else (op.vat_rate, op.vat_included)
         return Bill(sub.msisdn, plan, start, end, due_date, traffic, discounts, one_time, fees,
-                    frozen_map(amounts), formulas, self.source)
+                    frozen_map(amounts), formulas, self.source, vat)
+
+    def _taxes(self, charged: Decimal, rate: Decimal, included: bool) -> dict[str, Money]:
+        """net, vat and gross of the period's charges, in whole minor units (docs/language/
+        taxes.md): the rounded one is the net (included) or the VAT (excluded), half-up."""
+        minor = minor_unit(self.currency)
+        cents = Fraction(charged / minor)  # exact: every charge is a whole number of quanta or finer
+        r = Fraction(rate)
+        if included:
+            net = half_up(cents * 100 / (100 + r))
+            vat, gross = cents - net, cents
+        else:
+            vat = half_up(cents * r / 100)
+            net, gross = cents, cents + vat
+        return {k: Money(Decimal(v.numerator) / Decimal(v.denominator) * minor, self.currency)
+                for k, v in (("net", Fraction(net)), ("vat", Fraction(vat)), ("gross", Fraction(gross)))}
 
     def _valid(self, sub: Subscriber, c: Charge) -> None:
         if c.kind not in KINDS:

@@ -290,7 +290,8 @@ class CommandsArea:
         sub = world.subscriber(req.msisdn)
         lang = self.lang(sub, req.lang)
         price, arithmetic = self._price(req)
-        if price.amount and sub.balance is not None and sub.balance < price:
+        paid = self.ev.money(price.amount + self.ev.vat_on(price.amount))  # prepaid pays gross
+        if price.amount and sub.balance is not None and sub.balance < paid:
             answer = Answer(False, (self.say("insufficient", lang,
                                              balance=self.fmt(sub.balance, lang),
                                              price=self.fmt(price, lang)),),
@@ -301,7 +302,7 @@ class CommandsArea:
             category, unit = LEDGER[req.kind]
             line = Charge(req.at, "traffic", f"{category} {req.ref}", price, 1, unit)
             world = world.with_subscriber(sub.with_(
-                balance=None if sub.balance is None else sub.balance - price,
+                balance=None if sub.balance is None else sub.balance - paid,
                 ledger=sub.ledger + (line,)))
         world, answer = self._rules(world, req, sub, lang)
         if answer is None:

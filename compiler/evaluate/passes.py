@@ -143,11 +143,12 @@ class Passes:
         price = Money(p.price.amount, self.currency)
         balance = sub.balance
         if balance is not None:
-            if balance < price:
+            paid = Money(price.amount + self.evaluator.vat_on(price.amount), self.currency)  # gross
+            if balance < paid:
                 facts.update(price=str(price.amount), balance=str(balance.amount))
                 return world, Outcome(sub.msisdn, False, None, (), f"activate {p.name}", source,
                                       "", "insufficient balance", frozen_map(facts))
-            balance = balance - price
+            balance = balance - paid
         kept, cancelled = [], []
         for held in sub.passes:
             if ended(held, at):

@@ -445,11 +445,14 @@ class Rating:
             data.update(used.facts)
         balance = sub.balance
         if balance is not None and amount != 0:
-            if balance.amount - amount < 0:
+            paid = amount + self.evaluator.vat_on(amount)
+            if paid != amount:
+                data["gross"] = str(paid)
+            if balance.amount - paid < 0:
                 data.update(charge=str(amount), balance=str(balance.amount))
                 return world, Outcome(sub.msisdn, False, None, (), rule, source, "",
                                       "insufficient balance", frozen_map(data))
-            balance = Money(balance.amount - amount, self.currency)
+            balance = Money(balance.amount - paid, self.currency)
         money = Money(amount, self.currency)
         line = Charge(ev.at, "traffic", rate.category, money, ev.amount, self.unit(ev.service))
         sub = sub.with_(balance=balance, passes=passes, ledger=sub.ledger + (line,))

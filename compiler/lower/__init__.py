@@ -12,6 +12,7 @@ import importlib
 import os
 
 from dsl.ast import Span
+from compiler.check import units
 from compiler.model import Tariff
 
 AREAS = ("rating", "passes", "commands", "family", "bill", "balance")
@@ -43,6 +44,10 @@ def lower_operator(tariff: Tariff) -> dict:
         "rounding": None if op.rounding is None else {
             "mode": op.rounding.mode, "quantum": op.rounding.quantum, "source": cite(op.rounding.span)},
         "segments": {s.id: {"names": texts(s.names), "plans": s.plans} for s in tariff.segments},
+        # Only with a rate, so specs without one compile to the same module as before.
+        **({} if op.vat_rate is None else {"vat": {
+            "rate": op.vat_rate, "included": op.vat_included,
+            "quantum": units.minor_unit(op.currency), "source": cite(op.vat_span or op.span)}}),
     }
 
 

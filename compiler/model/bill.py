@@ -19,6 +19,9 @@ PERIODS = ("calendar month",)
 FIRST_PERIODS = ("activation to month end", "calendar month")
 # Amounts a formula may use besides the bill's field keys and other formulas' targets.
 KNOWN_AMOUNTS = ("traffic", "discounts", "one_time", "previous_balance", "usage", "amount")
+# With a VAT rate on the operator header (`vat 20 % included|excluded`), the bill also knows
+# the period's charges (traffic - discounts + one_time) split into these (docs/language/taxes.md).
+TAX_AMOUNTS = ("net", "vat", "gross")
 
 
 @attrs.frozen(slots=True)

@@ -37,6 +37,10 @@ class Operator:
     # Other names of the currency (`local din`: factor 1) and of its minor unit (`minor p`:
     # 0.01), as declared on the `currency` line.
     money_names: tuple[tuple[str, Decimal], ...] = ()
+    # `vat 20 % included` / `vat 20 % excluded`: the rate in percent; None for `vat included`
+    # with no rate (prices as written, no tax lines). See docs/language/taxes.md.
+    vat_rate: Decimal | None = None
+    vat_span: Span | None = None  # the `vat` line
 
     @property
     def default_language(self) -> str:
