@@ -97,15 +97,23 @@ def compare(differ, area: str, old: tuple, new: tuple, compare_one) -> tuple[tup
             continue
         a = tuple(attrs.evolve(x, band=None) if band else x for x in old if _key(x) == (name, band))
         b = tuple(attrs.evolve(x, band=None) if band else x for x in new if _key(x) == (name, band))
+        runs: list[list] = []  # [first, last, changes]: adjacent periods with the same changes
         for first, last, x, y in timeline(a, b):
             before = len(differ.changes)
             compare_one(differ, () if x is None else (x,), () if y is None else (y,))
+            got = differ.changes[before:]
+            del differ.changes[before:]
+            prev = runs[-1] if runs else None
+            if prev and prev[1] is not None and prev[1] + timedelta(days=1) == first and \
+                    [c.text for c in prev[2]] == [c.text for c in got]:
+                prev[1] = last  # e.g. a dated row of another zone cut the days in two
+                continue
+            runs.append([first, last, got])
+        for first, last, got in runs:
             when = ", ".join(w for w in (f"in band {band}" if band else "", _when(first, last))
                              if w)
-            if when:
-                differ.changes[before:] = [
-                    attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",
-                                 path=(*c.path, when))
-                    for c in differ.changes[before:]]
+            differ.changes.extend(
+                attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",
+                             path=(*c.path, when)) if when else c for c in got)
     return (tuple(x for x in old if x.name not in names),
             tuple(x for x in new if x.name not in names))

@@ -36,7 +36,7 @@ def _price_lists(t: Tariff, f: Facts) -> list[Vector]:
     out = []
     for day in changes(t.price_lists):
         change = _midnight(f, day)
-        v = Vector(t, f"prices around {day.isoformat()}", f"every zone rate the second before "
+        v = Vector(t, f"prices around {day.isoformat()}", f"every rate the second before "
                    f"and at {day.isoformat()} 00:00 ({t.operator.timezone})", change - SECOND)
         me = v.sub(f.msisdn(), "prepaid", balance="100000.00")
         rates = {(r.zone, r.service): r for pl in t.price_lists if pl.kind == "zones"
@@ -47,8 +47,27 @@ def _price_lists(t: Tariff, f: Facts) -> list[Vector]:
                 party = None if service in ("data", "mms") else FAR_PARTY
                 amount = with_sample([], service)[0] if service != "sms" else 1
                 v.usage(me, service, amount, where, party, when=when)
+            for where, service, party in _list_uses(t, f):
+                amount = with_sample([], service)[0] if service != "sms" else 1
+                v.usage(me, service, amount, where, party, when=when)
         out.append(v)
     return out
+
+
+def _list_uses(t: Tariff, f: Facts) -> list[tuple]:
+    """(place, service, party) of every rate of the dated network and home price lists: the
+    first number inside each destination (dated rows: compiler.check.dated_rows)."""
+    uses = {}
+    for pl in t.price_lists:
+        if pl.kind == "zones" or pl.validity is None:
+            continue
+        where = tuple(f.place_of_network(pl.network).items()) if pl.kind == "network" else ()
+        for r in pl.rates:
+            if r.service == "connection fee":
+                continue
+            party = None if r.service in ("data", "mms") else f.parties(r.destination)[0]
+            uses[(where, r.service, party)] = None
+    return list(uses)
 
 
 def _passes(t: Tariff, f: Facts) -> list[Vector]:

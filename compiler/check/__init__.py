@@ -28,6 +28,7 @@ from dsl.ast import Block, File
 from dsl.diagnostics import Diagnostic, Sink, did_you_mean
 from dsl.parser import gc_paused, parse, parse_file
 from compiler.check import operator as _operator
+from compiler.check import dated_rows as _dated_rows
 from compiler.check import versions as _versions
 from compiler.check.context import Context
 from compiler.model import Tariff
@@ -119,7 +120,8 @@ def _check_files(files: list[File], operator_dir: str, broken: bool,
                            help=did_you_mean(item.keyword.text, {h.split()[0] for h in heads}, "blocks"))
                 continue
             head, used = found
-            blocks.append((head, *_versions.split(head, strip_head(item, used), ctx)))
+            block, when = _versions.split(head, strip_head(item, used), ctx)
+            blocks.extend((head, b, w) for b, w in _dated_rows.expand(head, block, ctx, when))
     if not headers:
         if broken:  # the header may be in what the syntax errors hid
             return None, sink.sorted()

@@ -12,11 +12,19 @@ from compiler.lower import lower
 from runtime.engine import Engine
 
 DATED = Path(__file__).parent / "dated"
+ROWS = Path(__file__).parent / "rows"
 
 
 @pytest.fixture(scope="session")
 def dated_tariff():
     result = check_paths([str(DATED)])
+    assert not result.errors, [str(d) for d in result.errors]
+    return result.tariffs[0]
+
+
+@pytest.fixture(scope="session")
+def rows_tariff():
+    result = check_paths([str(ROWS)])
     assert not result.errors, [str(d) for d in result.errors]
     return result.tariffs[0]
 

@@ -1,0 +1,115 @@
+"""Dated rows (issue 10): a row of a price table with its own `valid` cell
+(tests/versions/rows/, Europe/Belgrade, CET = UTC+1: a local day starts at 23:00 UTC the day
+before). The compiled runtime and the evaluator each rate by the row in force at the event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from compiler import adequacy
+from compiler.check import check_text
+from compiler.diff import diff_tariffs
+from compiler.evaluate import Evaluator
+from compiler.fmt import format_text
+from compiler.gen_docs import operator_pages
+from compiler.lower import lower
+from compiler.vectors import vectors
+from runtime.engine import Engine
+from runtime.errors import NotAvailable
+from runtime.events import Usage, Where
+from runtime.money import Money
+from runtime.state import Subscriber, world_of
+from tests.versions.conftest import ROWS, assert_module_meets_vectors, loaded_vectors
+
+MSISDN = "381631234567"
+JAN = datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc)  # 2027-01-01 00:00 CET
+FEB = datetime(2027, 1, 31, 23, 0, tzinfo=timezone.utc)  # 2027-02-01 00:00 CET
+SECOND = timedelta(seconds=1)
+TEXT = (ROWS / "operator.tariff").read_text(encoding="utf-8")
+
+
+def line_of(fragment: str) -> int:
+    return next(n for n, line in enumerate(TEXT.splitlines(), 1) if fragment in line)
+
+
+@pytest.fixture(scope="module", params=["runtime", "evaluator"])
+def side(request, rows_tariff):
+    return Engine(lower(rows_tariff)) if request.param == "runtime" else Evaluator(rows_tariff)
+
+
+def charge(side, at, country=None, service="outgoing call", amount=61):
+    w = world_of(Subscriber(MSISDN, "prepaid", balance=Money("5000", "RSD")))
+    where = Where(country) if country else Where()
+    _, out = side.apply(w, Usage(MSISDN, at, service, amount, where))
+    return out
+
+
+def test_the_zone_row_in_force_rates_the_call(side):
+    # 61 s at 60/60 = 2 min: 2 x 119,90 the second before 2027-01-01, 2 x 129,90 at midnight
+    before, at = charge(side, JAN - SECOND, "AT"), charge(side, JAN, "AT")
+    assert before.charge == Money(Decimal("119.90") * 2, "RSD")
+    assert at.charge == Money(Decimal("129.90") * 2, "RSD")
+    # each cites its own row
+    assert before.source.endswith(f":{line_of('| 119,90')}")
+    assert at.source.endswith(f":{line_of('| 129,90')}")
+
+
+def test_a_row_of_one_month_prices_only_in_that_month(side):
+    with pytest.raises(NotAvailable):
+        charge(side, JAN - SECOND, "TR")
+    assert charge(side, JAN, "TR").charge == Money(200 * 2, "RSD")  # 2 min x 200
+    assert charge(side, FEB - SECOND, "TR").charge == Money(200 * 2, "RSD")
+    with pytest.raises(NotAvailable):
+        charge(side, FEB, "TR")
+
+
+def test_a_home_row_changes_and_the_blank_row_stays(side):
+    assert charge(side, FEB - SECOND).charge == Money(10 * 2, "RSD")  # 2 min x 10,00
+    assert charge(side, FEB).charge == Money(12 * 2, "RSD")  # 2 min x 12,00
+    for at in (JAN - SECOND, FEB):  # the blank `valid` cell: 3,00 per SMS on every day
+        assert charge(side, at, service="sms", amount=1).charge == Money(3, "RSD")
+
+
+def test_vectors_hold_and_every_date_mutant_is_killed(rows_tariff):
+    recorded = vectors(rows_tariff)
+    assert_module_meets_vectors(rows_tariff, recorded)
+    feb = next(v for v in recorded["versions"] if v["name"] == "prices around 2027-02-01")
+    # the home call: 2 x 10,00 the second before, 2 x 12,00 at midnight
+    home = [(e["at"][-14:-6], e["expect"]["charge"]) for e in feb["events"]
+            if "usage" in e and e["expect"]["data"]["zone"] is None
+            and e["usage"]["service"] == "outgoing call"]
+    assert home == [("23:59:59", "20.00"), ("00:00:00", "24.00")]
+    dated = [m for m in adequacy.mutants(rows_tariff) if type(m.old).__name__ == "Validity"]
+    # 6 dated days (Standard: 2026-12-31, 2027-01-01, 2027-01-31, 2027-02-01; Home: the
+    # last two), a day earlier and a day later each
+    assert len(dated) == 12
+    report = adequacy.run(rows_tariff, loaded_vectors(recorded))
+    keys = {(m.what, m.where) for m in dated}
+    assert not [m for m in report.survivors if (m.what, m.where) in keys], report.text()
+
+
+def test_diff_shows_a_dated_row_change():
+    undated = TEXT.replace("| until 2026-12-31", "|                 ").replace(
+        "  | Zona 1 | 129,90        | 29,90   | from 2027-01-01                  |\n", "")
+    a, b = check_text(undated, "a.tariff")[0], check_text(TEXT, "b.tariff")[0]
+    assert a is not None and b is not None
+    texts = [c.text for c in diff_tariffs([a], [b])]
+    # (129,90 - 119,90) / 119,90 = 8,34 %
+    assert "From 2027-01-01: Zona 1, outgoing call: 119,90 -> 129,90 RSD/min (+8,3 %)" in texts, texts
+
+
+def test_fmt_keeps_the_valid_column():
+    assert format_text(TEXT).text == TEXT
+    messy = TEXT.replace("| from 2027-01-01                  |", "| from   2027-01-01 |")
+    assert messy != TEXT and format_text(messy).text == TEXT
+
+
+def test_pages_show_each_rows_days(rows_tariff):
+    pages = operator_pages(rows_tariff)
+    prices = next(text for path, text in pages.items() if path.endswith("en/prices.md"))
+    assert "In force until Dec 31, 2026." in prices
+    assert "In force from Jan 1, 2027 until Jan 31, 2027." in prices
+    assert "In force from Feb 1, 2027." in prices
