@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from compiler.model import Tariff
-from compiler.vector_cases import FAR_PARTY, Facts, _activations, _pass_place, with_sample
+from compiler.vector_cases import (FAR_PARTY, Facts, _activations, _param_values, _pass_place,
+                                   _sms_texts, with_sample)
 from compiler.vectors import Vector
 
 SECOND = timedelta(seconds=1)
@@ -104,6 +105,33 @@ def _passes(t: Tariff, f: Facts) -> list[Vector]:
     return out
 
 
+def _commands(t: Tariff, f: Facts) -> list[Vector]:
+    """Every dated code and SMS command used the second before and at each change: the
+    version in force (its price), or the refusal saying from or until when."""
+    codes = [c for c in t.codes if c.validity is not None]
+    cmds = [c for c in t.sms_commands if c.validity is not None]
+    out = []
+    for day in changes(codes + cmds):
+        change = _midnight(f, day)
+        v = Vector(t, f"codes around {day.isoformat()}", "every dated code and SMS command the "
+                   f"second before and at {day.isoformat()} 00:00", change - SECOND)
+        seg = "prepaid" if "prepaid" in f.segments else f.segments[0]
+        me = v.sub(f.msisdn(), seg, **({"plan": f.plan_of(seg)} if f.plan_of(seg) else {}),
+                   balance="100000.00")
+        for when in (change - SECOND, change):
+            for code in dict.fromkeys(c.pattern for c in codes):
+                first = next(c for c in codes if c.pattern == code)
+                text = code
+                for p in first.params[:1]:
+                    text = code.replace(f"<{p.name}:{p.type}>", _param_values(p.type, f.cc)[0])
+                v.dial(me, text, when=when)
+            for cmd in dict.fromkeys((c.number, c.pattern) for c in cmds):
+                first = next(c for c in cmds if (c.number, c.pattern) == cmd)
+                v.sms(me, cmd[0], _sms_texts(first, f)[0], when=when)
+        out.append(v)
+    return out
+
+
 def versions(t: Tariff, f: Facts) -> list[Vector]:
     """The vectors of kind `versions` (none for a spec without dates)."""
-    return _price_lists(t, f) + _passes(t, f)
+    return _price_lists(t, f) + _passes(t, f) + _commands(t, f)

@@ -19,7 +19,7 @@ from compiler.lower import lower
 from compiler.vectors import vectors
 from runtime.engine import Engine
 from runtime.errors import NotAvailable
-from runtime.events import Usage, Where
+from runtime.events import Dial, Sms, Usage, Where
 from runtime.money import Money
 from runtime.state import Subscriber, world_of
 from tests.versions.conftest import ROWS, assert_module_meets_vectors, loaded_vectors
@@ -83,9 +83,10 @@ def test_vectors_hold_and_every_date_mutant_is_killed(rows_tariff):
             and e["usage"]["service"] == "outgoing call"]
     assert home == [("23:59:59", "20.00"), ("00:00:00", "24.00")]
     dated = [m for m in adequacy.mutants(rows_tariff) if type(m.old).__name__ == "Validity"]
-    # 6 dated days (Standard: 2026-12-31, 2027-01-01, 2027-01-31, 2027-02-01; Home: the
-    # last two), a day earlier and a day later each
-    assert len(dated) == 12
+    # 11 dated days, a day earlier and a day later each: Standard 2026-12-31, 2027-01-01,
+    # 2027-01-31, 2027-02-01; Home 2027-01-31, 2027-02-01; *100# 2026-12-31, 2027-01-01;
+    # *200# 2027-01-01, 2027-01-31; STANJE 2027-02-01
+    assert len(dated) == 22
     report = adequacy.run(rows_tariff, loaded_vectors(recorded))
     keys = {(m.what, m.where) for m in dated}
     assert not [m for m in report.survivors if (m.what, m.where) in keys], report.text()
@@ -113,3 +114,58 @@ def test_pages_show_each_rows_days(rows_tariff):
     assert "In force until Dec 31, 2026." in prices
     assert "In force from Jan 1, 2027 until Jan 31, 2027." in prices
     assert "In force from Feb 1, 2027." in prices
+
+
+def use(side, event):
+    w = world_of(Subscriber(MSISDN, "prepaid", balance=Money("5000", "RSD")))
+    return side.apply(w, event)[1]
+
+
+def test_a_dated_code_costs_the_price_of_its_version(side):
+    before, at = use(side, Dial(MSISDN, JAN - SECOND, "*100#")), use(side, Dial(MSISDN, JAN, "*100#"))
+    assert before.ok and before.charge == Money(2, "RSD")  # `price 2 RSD` until 2026-12-31
+    assert at.ok and at.charge == Money(3, "RSD")  # `price 3 RSD` from 2027-01-01
+    assert before.source.endswith(f":{line_of('code *100#')}")
+    assert at.source.endswith(f":{TEXT.splitlines().index('code *100# {', line_of('code *100#')) + 1}")
+
+
+def test_a_code_out_of_its_days_is_refused_saying_when(side):
+    early = use(side, Dial(MSISDN, JAN - SECOND, "*200#"))
+    assert not early.ok and early.charge == Money(0, "RSD")
+    assert [r.text for r in early.replies] == ["Winter offer is available from 2027-01-01."]
+    assert early.reason == "*200# is in force from 2027-01-01; it is 2026-12-31"
+    assert use(side, Dial(MSISDN, JAN, "*200#")).ok
+    assert use(side, Dial(MSISDN, FEB - SECOND, "*200#")).ok
+    late = use(side, Dial(MSISDN, FEB, "*200#"))
+    assert not late.ok and [r.text for r in late.replies] == [
+        "Winter offer was available until 2027-01-31."]
+
+
+def test_a_dated_sms_command_works_from_its_first_day(side):
+    early = use(side, Sms(MSISDN, FEB - SECOND, "9000", "STANJE"))
+    assert not early.ok and [r.text for r in early.replies] == [
+        "Balance by SMS is available from 2027-02-01."]
+    at = use(side, Sms(MSISDN, FEB, "9000", "STANJE"))
+    # the sent SMS costs its 1 RSD; the balance answer is after it: 5000 - 1 = 4999
+    assert at.ok and at.charge == Money(1, "RSD") and "4.999,00 RSD" in at.replies[0].text
+
+
+def test_two_versions_of_a_code_in_force_together_are_refused_by_the_engine(rows_tariff):
+    from compiler.lower import lower as lower_tables
+    from runtime.errors import OverlappingVersions
+    tables = lower_tables(rows_tariff)
+    codes = list(tables["commands"]["codes"])
+    k = next(i for i, c in enumerate(codes) if c["pattern"] == "*100#")
+    codes[k] = {**codes[k], "valid": (None, "2027-01-01", codes[k]["valid"][2])}  # one day late
+    with pytest.raises(OverlappingVersions):
+        Engine({**tables, "commands": {**tables["commands"], "codes": tuple(codes)}})
+
+
+def test_the_codes_and_sms_pages_show_the_days(rows_tariff):
+    pages = operator_pages(rows_tariff)
+    codes = next(text for path, text in pages.items() if path.endswith("en/codes.md"))
+    sms = next(text for path, text in pages.items() if path.endswith("en/sms.md"))
+    assert "Balance (In force until Dec 31, 2026.)" in codes
+    assert "Balance (In force from Jan 1, 2027.)" in codes
+    assert "Winter offer (In force from Jan 1, 2027 until Jan 31, 2027.)" in codes
+    assert "Balance by SMS (In force from Feb 1, 2027.)" in sms
