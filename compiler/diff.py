@@ -350,7 +350,8 @@ class _Differ:
             a, b = getattr(old, area), getattr(new, area)
             if plain(a) == plain(b):
                 continue
-            if area in ("price_lists", "passes") and diff_versions.dated(a + b):
+            if area in ("price_lists", "passes", "codes", "sms_commands") and \
+                    diff_versions.dated(a + b):
                 a, b = diff_versions.compare(self, area, a, b, lambda d, x, y: (
                     d.price_lists(x, y) if area == "price_lists"
                     else d.collection(heading, "", (area,), x, y, area)))

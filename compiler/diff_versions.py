@@ -26,8 +26,16 @@ def dated(items) -> bool:
                for x in items)
 
 
+def _name(x) -> str:
+    """What versions share: a name (price lists, passes), a code's pattern, an SMS command's
+    number and pattern."""
+    if hasattr(x, "name"):
+        return x.name
+    return f"{x.number} {x.pattern}" if hasattr(x, "number") else x.pattern
+
+
 def _key(x) -> tuple:
-    return x.name, getattr(x, "band", None)
+    return _name(x), getattr(x, "band", None)
 
 
 def _cuts(items) -> list[date | None]:
@@ -88,10 +96,11 @@ def _lower(text: str) -> str:
 
 
 def compare(differ, area: str, old: tuple, new: tuple, compare_one) -> tuple[tuple, tuple]:
-    """Report the dated names of `area` ("price_lists" or "passes") period by period, with
+    """Report the dated names of `area` ("price_lists", "passes", "codes", "sms_commands")
+    period by period, with
     `compare_one(differ, (old,), (new,))` (the undated comparison); returns the undated
     remainder of both sides for the usual comparison."""
-    names = {x.name for x in old + new if dated((x,))}
+    names = {_name(x) for x in old + new if dated((x,))}
     for name, band in dict.fromkeys(_key(x) for x in new + old):
         if name not in names:
             continue
@@ -115,5 +124,5 @@ def compare(differ, area: str, old: tuple, new: tuple, compare_one) -> tuple[tup
             differ.changes.extend(
                 attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",
                              path=(*c.path, when)) if when else c for c in got)
-    return (tuple(x for x in old if x.name not in names),
-            tuple(x for x in new if x.name not in names))
+    return (tuple(x for x in old if _name(x) not in names),
+            tuple(x for x in new if _name(x) not in names))

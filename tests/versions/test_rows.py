@@ -169,3 +169,13 @@ def test_the_codes_and_sms_pages_show_the_days(rows_tariff):
     assert "Balance (In force from Jan 1, 2027.)" in codes
     assert "Winter offer (In force from Jan 1, 2027 until Jan 31, 2027.)" in codes
     assert "Balance by SMS (In force from Feb 1, 2027.)" in sms
+
+
+def test_diff_shows_a_dated_code_price_change():
+    start, end = TEXT.index("code *100# {\n  until"), TEXT.index("code *200#")
+    undated = TEXT[:start] + ('code *100# {\n  title en "Balance"\n  price 2 RSD\n'
+                              '  action balance\n  reply ussd\n}\n\n') + TEXT[end:]
+    a, b = check_text(undated, "a.tariff")[0], check_text(TEXT, "b.tariff")[0]
+    # 2 RSD before, 3 RSD from 2027-01-01: (3 - 2) / 2 = +50 %
+    assert [c.text for c in diff_tariffs([a], [b])] == [
+        "From 2027-01-01: Code *100#: price 2 -> 3 RSD (+50,0 %)"]
