@@ -103,7 +103,10 @@ def _check_files(files: list[File], operator_dir: str, broken: bool,
     sink = ctx.sink
     headers, blocks = [], []
     for f in files:
+        dates = _versions.file_dates(f.items, ctx)  # `valid from` at the top of a file
         for item in f.items:
+            if type(item) is not Block and dates is not None and _versions.is_file_date(item):
+                continue
             if type(item) is not Block:
                 what = "table" if type(item) is ast.Table else f"`{item.keyword.text}`"
                 sink.error("T0122", f"a {what} at the top level of a file", item.span,
@@ -121,6 +124,7 @@ def _check_files(files: list[File], operator_dir: str, broken: bool,
                 continue
             head, used = found
             block, when = _versions.split(head, strip_head(item, used), ctx)
+            when = _versions.with_file_dates(head, block, when, dates, ctx)
             blocks.extend((head, b, w) for b, w in _dated_rows.expand(head, block, ctx, when))
     if not headers:
         if broken:  # the header may be in what the syntax errors hid

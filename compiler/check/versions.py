@@ -114,6 +114,35 @@ def _split_validity(head: str, block: Block, ctx: Context) -> tuple[Block, Valid
     return rest, Validity(start, end, span)
 
 
+def file_dates(items, ctx: Context) -> Validity | None:
+    """The validity of a whole file: its top-level `valid from ...` / `until ...` lines."""
+    found = [i for i in items if _is_validity(i)]
+    if not found:
+        return None
+    holder = Block(found[0].keyword, (), tuple(found), found[0].span.to(found[-1].span))
+    return _split_validity("pass", holder, ctx)[1]
+
+
+def is_file_date(item) -> bool:
+    """Whether a top-level item is a file's `valid from` / `until` line."""
+    return _is_validity(item)
+
+
+def with_file_dates(head: str, block: Block, when: When | None, dates: Validity | None,
+                    ctx: Context) -> When | None:
+    """A block of a dated file takes the file's days unless it is dated itself; a block that
+    cannot be dated has no place in a dated file (T0906)."""
+    if dates is None or (when is not None and when.validity is not None):
+        return when
+    if head not in DATED:
+        ctx.error("T0906", f"a `{head}` block in a dated file", block.keyword.span,
+                  f"the file is in force {dates.text}, this block cannot be dated",
+                  help="move the block to a file without `valid from`/`until`",
+                  notes=[f"the file's dates are at line {dates.span.line}"])
+        return when
+    return When(dates, when.band if when else None)
+
+
 def declare(ctx: Context, fn, block: Block, when: When | None) -> None:
     """Run a block's declare; while it is dated, a second declaration is another version."""
     ctx.dating = when is not None
