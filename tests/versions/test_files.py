@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from compiler import adequacy
 from compiler.check import check_paths
 from compiler.evaluate import Evaluator
 from compiler.fmt import format_text
@@ -20,7 +19,8 @@ from runtime.engine import Engine
 from runtime.events import Dial, Usage, Where
 from runtime.money import Money
 from runtime.state import Subscriber, world_of
-from tests.versions.conftest import assert_module_meets_vectors, loaded_vectors
+from tests.versions.conftest import (assert_module_meets_vectors,
+                                     date_mutants_survivors)
 
 FILES = Path(__file__).parent / "files"
 MSISDN = "381631234567"
@@ -68,13 +68,9 @@ def test_the_file_in_force_rates_and_prices(side):
 def test_vectors_hold_and_the_file_dates_are_pinned(tariff):
     recorded = vectors(tariff)
     assert_module_meets_vectors(tariff, recorded)
-    dated = [m for m in adequacy.mutants(tariff) if type(m.old).__name__ == "Validity"]
     # 3 dated lines, a day earlier and later each: the two files' (one line dates both of a
     # file's blocks, so a mutant moves both) and *200#'s own
-    assert len(dated) == 6
-    report = adequacy.run(tariff, loaded_vectors(recorded))
-    keys = {(m.what, m.where) for m in dated}
-    assert not [m for m in report.survivors if (m.what, m.where) in keys], report.text()
+    assert date_mutants_survivors(tariff, recorded) == (6, [])
 
 
 def test_fmt_keeps_the_files_date_line():
