@@ -175,3 +175,24 @@ def test_diff_shows_a_dated_code_price_change():
     # 2 RSD before, 3 RSD from 2027-01-01: (3 - 2) / 2 = +50 %
     assert [c.text for c in diff_tariffs([a], [b])] == [
         "From 2027-01-01: Code *100#: price 2 -> 3 RSD (+50,0 %)"]
+
+
+def test_a_dated_block_cuts_its_rows_days_to_its_own():
+    text = TEXT.replace('roaming prices "Standard" {\n',
+                        'roaming prices "Standard" {\n  valid from 2027-01-15\n')
+    tariff, diags = check_text(text, "clip.tariff")
+    assert tariff is not None, [str(d) for d in diags]
+    lists = [(p.validity.text, sorted((r.zone, str(r.price.amount)) for r in p.rates
+                                      if r.service == "outgoing call"))
+             for p in tariff.price_lists if p.name == "Standard"]
+    # nothing before the block's first day; Zona 2's January row to 2027-01-31; then Zona 1
+    assert lists == [
+        ("from 2027-01-15 until 2027-01-31", [("Zona 1", "129.90"), ("Zona 2", "200")]),
+        ("from 2027-02-01", [("Zona 1", "129.90")])]
+
+
+def test_rows_of_one_zone_in_force_together_are_t0904():
+    text = TEXT.replace("| until 2026-12-31 ", "| until 2027-01-01 ")
+    _, diags = check_text(text, "overlap.tariff")
+    hits = [d for d in diags if d.code == "T0904"]
+    assert len(hits) == 1 and hits[0].span.line == line_of("| 129,90")
