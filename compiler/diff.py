@@ -158,7 +158,7 @@ class _Show:
         if isinstance(v, tuple):
             if v and all(isinstance(x, str) for x in v):
                 return ", ".join(v)
-            return "; ".join(self.value(x) for x in v) or "none"
+            return "; ".join(self.value(x) for x in v if not isinstance(x, Span)) or "none"
         if attrs.has(type(v)):
             label = _label(v, self)
             if label:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
+from compiler.model.versions import Validity
 from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
 from compiler.docs_diagrams import t as diagram_label
 from compiler.docs_examples import Examples, VectorIndex, of_tariff
@@ -332,6 +333,8 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
         facts += [
             (fmt.t("members"), fmt.t("members_value", min=fmt.integer(f.min_members), max=fmt.integer(f.max_members))),
             (fmt.t("fee"), f"{fmt.price(f.fee)} ({fmt.t('prorated') if f.fee_prorated else fmt.t('not_prorated')})"),
+            *((fmt.t("fee"), f"{fmt.price(price)}: {validity(Validity(day, None, span), fmt)}")
+              for day, price, span in f.fee_changes),
             (fmt.t("bonus_on"), _join(f.bonus_on)),
             (fmt.t("free_in_group"), _join(f.free_in_group)),
         ]
