@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from compiler.model import Tariff
-from compiler.vector_cases import (FAR_PARTY, Facts, _activations, _param_values, _pass_place,
-                                   _sms_texts, with_sample)
+from compiler.vector_cases import (FAR_PARTY, PACKAGE, Facts, _activations, _fam_cmd, _fam_text,
+                                   _param_values, _pass_place, _sms_texts, with_sample)
 from compiler.vectors import Vector
 
 SECOND = timedelta(seconds=1)
@@ -132,6 +132,31 @@ def _commands(t: Tariff, f: Facts) -> list[Vector]:
     return out
 
 
+def _family_fees(t: Tariff, f: Facts) -> list[Vector]:
+    """A group created the second before and one at each dated fee change, then the next
+    month's fees (grandfathering: each keeps the fee of its creation)."""
+    out = []
+    for fam in t.families:
+        create = _fam_cmd(t, "family_create")
+        if not fam.fee_changes or create is None:
+            continue
+        for day, _, _ in fam.fee_changes:
+            change = _midnight(f, day)
+            v = Vector(t, f"{fam.name} fee around {day.isoformat()}", "a group created the "
+                       f"second before and one at {day.isoformat()} 00:00, and the month after",
+                       change - SECOND)
+            for when in (change - SECOND, change):
+                ms = [v.sub(f.msisdn(), "postpaid", plan=fam.plans[0], package=PACKAGE)
+                      for _ in range(fam.min_members)]
+                v.sms(ms[0], create.number, _fam_text(t, "family_create", ms[1:]), when=when)
+                for m in ms[1:]:
+                    v.sms(m, create.number, _fam_text(t, "family_accept"), when=when)
+            nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            v.add("tick", {}, when=_midnight(f, nxt) + SECOND)
+            out.append(v)
+    return out
+
+
 def versions(t: Tariff, f: Facts) -> list[Vector]:
     """The vectors of kind `versions` (none for a spec without dates)."""
-    return _price_lists(t, f) + _passes(t, f) + _commands(t, f)
+    return _price_lists(t, f) + _passes(t, f) + _commands(t, f) + _family_fees(t, f)

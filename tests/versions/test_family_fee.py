@@ -102,3 +102,17 @@ def test_diff_and_fmt_know_the_dated_fee(tariff):
     text = (SPECS / "telenor_rs/family.tariff").read_text(encoding="utf-8").replace(
         "  fee 150 RSD/month per member\n", "  fee 150 RSD/month per member\n" + line)
     assert format_text(text).text == text
+
+
+def test_the_fee_vector_holds_and_pins_the_change(tariff):
+    from compiler.vectors import vectors
+    from tests.versions.conftest import assert_module_meets_vectors, date_mutants_survivors
+    recorded = vectors(tariff)
+    v = next(v for v in recorded["versions"] if v["name"] == "Telenor Porodica fee around 2027-01-01")
+    fees = [(f["month"], f["amount"]) for e in v["events"] for f in e["expect"].get("data", {})
+            .get("fees", ())]
+    # the group created at 23:59:59: 3 members x 150 for December and, after the change, 150
+    # for January too (grandfathered); the group created at 00:00: 3 x 180 for January
+    assert sorted(fees) == sorted([(m, "150") for m in ("2026-12", "2027-01")] * 3
+                                  + [("2027-01", "180")] * 3), fees
+    assert_module_meets_vectors(tariff, {"versions": [v]})
