@@ -158,7 +158,7 @@ class _Show:
         if isinstance(v, tuple):
             if v and all(isinstance(x, str) for x in v):
                 return ", ".join(v)
-            return "; ".join(self.value(x) for x in v) or "none"
+            return "; ".join(self.value(x) for x in v if not isinstance(x, Span)) or "none"
         if attrs.has(type(v)):
             label = _label(v, self)
             if label:
@@ -350,7 +350,8 @@ class _Differ:
             a, b = getattr(old, area), getattr(new, area)
             if plain(a) == plain(b):
                 continue
-            if area in ("price_lists", "passes") and diff_versions.dated(a + b):
+            if area in ("price_lists", "passes", "codes", "sms_commands") and \
+                    diff_versions.dated(a + b):
                 a, b = diff_versions.compare(self, area, a, b, lambda d, x, y: (
                     d.price_lists(x, y) if area == "price_lists"
                     else d.collection(heading, "", (area,), x, y, area)))

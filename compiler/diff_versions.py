@@ -26,8 +26,16 @@ def dated(items) -> bool:
                for x in items)
 
 
+def _name(x) -> str:
+    """What versions share: a name (price lists, passes), a code's pattern, an SMS command's
+    number and pattern."""
+    if hasattr(x, "name"):
+        return x.name
+    return f"{x.number} {x.pattern}" if hasattr(x, "number") else x.pattern
+
+
 def _key(x) -> tuple:
-    return x.name, getattr(x, "band", None)
+    return _name(x), getattr(x, "band", None)
 
 
 def _cuts(items) -> list[date | None]:
@@ -88,24 +96,33 @@ def _lower(text: str) -> str:
 
 
 def compare(differ, area: str, old: tuple, new: tuple, compare_one) -> tuple[tuple, tuple]:
-    """Report the dated names of `area` ("price_lists" or "passes") period by period, with
+    """Report the dated names of `area` ("price_lists", "passes", "codes", "sms_commands")
+    period by period, with
     `compare_one(differ, (old,), (new,))` (the undated comparison); returns the undated
     remainder of both sides for the usual comparison."""
-    names = {x.name for x in old + new if dated((x,))}
+    names = {_name(x) for x in old + new if dated((x,))}
     for name, band in dict.fromkeys(_key(x) for x in new + old):
         if name not in names:
             continue
         a = tuple(attrs.evolve(x, band=None) if band else x for x in old if _key(x) == (name, band))
         b = tuple(attrs.evolve(x, band=None) if band else x for x in new if _key(x) == (name, band))
+        runs: list[list] = []  # [first, last, changes]: adjacent periods with the same changes
         for first, last, x, y in timeline(a, b):
             before = len(differ.changes)
             compare_one(differ, () if x is None else (x,), () if y is None else (y,))
+            got = differ.changes[before:]
+            del differ.changes[before:]
+            prev = runs[-1] if runs else None
+            if prev and prev[1] is not None and prev[1] + timedelta(days=1) == first and \
+                    [c.text for c in prev[2]] == [c.text for c in got]:
+                prev[1] = last  # e.g. a dated row of another zone cut the days in two
+                continue
+            runs.append([first, last, got])
+        for first, last, got in runs:
             when = ", ".join(w for w in (f"in band {band}" if band else "", _when(first, last))
                              if w)
-            if when:
-                differ.changes[before:] = [
-                    attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",
-                                 path=(*c.path, when))
-                    for c in differ.changes[before:]]
-    return (tuple(x for x in old if x.name not in names),
-            tuple(x for x in new if x.name not in names))
+            differ.changes.extend(
+                attrs.evolve(c, text=f"{when[:1].upper()}{when[1:]}: {_lower(c.text)}",
+                             path=(*c.path, when)) if when else c for c in got)
+    return (tuple(x for x in old if _name(x) not in names),
+            tuple(x for x in new if _name(x) not in names))

@@ -13,6 +13,7 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
+from compiler.model.versions import Validity
 from compiler.docs_diagrams import family_machine, mermaid, pass_groups, pass_machine
 from compiler.docs_diagrams import t as diagram_label
 from compiler.docs_examples import Examples, VectorIndex, of_tariff
@@ -50,6 +51,11 @@ def validity(v, fmt) -> str:
     if v.start:
         return fmt.t("valid_from", start=fmt.date(v.start))
     return fmt.t("valid_until", end=fmt.date(v.end))
+
+def _dated(title: str, v, fmt) -> str:
+    """A dated code's or command's title with when it is in force (undated: the title)."""
+    return f"{title} ({validity(v, fmt)})" if v is not None else title
+
 
 def build(tariff: Tariff, fmt: Format, vectors: VectorIndex | None = None) -> dict[str, dict]:
     """`vectors`: the golden vectors the worked examples come from (computed when not given)."""
@@ -259,7 +265,7 @@ def codes(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
     rows, details = [], []
     for c in tariff.codes:
         title = fmt.text(c.title, c.action)
-        rows.append([_code(c.pattern), title, fmt.eligibility(c.eligibility),
+        rows.append([_code(c.pattern), _dated(title, c.validity, fmt), fmt.eligibility(c.eligibility),
                      fmt.price_or_free(c.price), fmt.price_or_free(c.roaming_price),
                      _join(c.replies), _code(cite(c.span))])
         details.append({
@@ -300,7 +306,8 @@ def sms(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
             keyword = f"{keyword} ({c.folded})"
         commands.append({
             "row": [c.number, _code(c.pattern) if c.pattern else fmt.t("blank_message"),
-                    keyword, fmt.text(c.title, c.action), fmt.eligibility(c.eligibility),
+                    keyword, _dated(fmt.text(c.title, c.action), c.validity, fmt),
+                    fmt.eligibility(c.eligibility),
                     " ".join((c.action,) + c.action_args),
                     fmt.price_or_free(c.price) if c.price else
                     fmt.price_or_free(next((n.price for n in tariff.service_numbers if n.number == c.number), None)),
@@ -342,6 +349,8 @@ def family(tariff: Tariff, fmt: Format, ex: Examples) -> dict | None:
         facts += [
             (fmt.t("members"), fmt.t("members_value", min=fmt.integer(f.min_members), max=fmt.integer(f.max_members))),
             (fmt.t("fee"), f"{fmt.price(f.fee)} ({fmt.t('prorated') if f.fee_prorated else fmt.t('not_prorated')})"),
+            *((fmt.t("fee"), f"{fmt.price(price)}: {validity(Validity(day, None, span), fmt)}")
+              for day, price, span in f.fee_changes),
             (fmt.t("bonus_on"), _join(f.bonus_on)),
             (fmt.t("free_in_group"), _join(f.free_in_group)),
         ]

@@ -42,6 +42,7 @@ from runtime.errors import (InvalidEvent, MalformedNumber, NotAvailable, Refused
                             UnknownCommand)
 from runtime.events import CallNumber, Dial, Outcome, Reply, Sms, Web
 from runtime.money import Money, round_amount
+from runtime.versions import in_force
 from runtime.state import Charge, World, frozen_map
 from runtime.taxes import gross
 
@@ -166,19 +167,34 @@ class Commands:
             self.sms.setdefault(s["number"], []).append((s, sms_regex(s["parts"])))
         self.calls = {c["number"]: c for c in table["calls"]}
         self.web = {w["name"].casefold(): w for w in table["web"]}
+        self.tz = None  # the operator's zone, for dated codes and commands (runtime.versions)
+        if any("valid" in c for c in (*table["codes"], *table["sms"])):
+            from zoneinfo import ZoneInfo
+            from runtime.versions import Periods
+            self.tz = ZoneInfo(op["timezone"])
+            keys = [({"name": c["pattern"]}, c) for c in table["codes"]] + \
+                [({"name": f"{r['pattern']} to {r['number']}"}, r) for r in table["sms"]]
+            Periods([{**k, **({"valid": c["valid"]} if "valid" in c else {})} for k, c in keys],
+                    self.tz)  # refuses two versions in force together (OverlappingVersions)
 
     # -- the four events -----------------------------------------------------------------------
 
     def dial(self, world: World, e: Dial, explain: bool) -> tuple[World, Outcome]:
         text = "".join(e.text.split())
+        resting = None  # a version of the code not in force at e.at: refused if no other is
         for code, forms, _ in self.codes:
             for regex, lang, params in forms:
                 m = regex.fullmatch(text)
                 if m:
                     values = {p["name"]: self._param(p, m[p["name"]]) for p in params}
-                    return self._serve(world, Request("code", code["pattern"], code, e.msisdn,
-                                                      e.at, e.where, values, lang, e.answer),
-                                       explain)
+                    req = Request("code", code["pattern"], code, e.msisdn, e.at, e.where, values,
+                                  lang, e.answer)
+                    if "valid" in code and not in_force(code, e.at, self.tz):
+                        resting = resting or req
+                        break
+                    return self._serve(world, req, explain)
+        if resting is not None:
+            return self._serve(world, resting, explain)
         for code, forms, loose in self.codes:
             for regex, (_, _, params) in zip(loose, forms):
                 m = regex.fullmatch(text)
@@ -195,6 +211,7 @@ class Commands:
                                  f"{self.engine.operator_id}", number=number)
         text = fold(e.text)
         usage, why = None, f"no command of {number} matches `{e.text}`"
+        resting = None  # a version of the command not in force at e.at
         for rule, regex in commands:
             m = regex.fullmatch(text)
             if m is None:
@@ -204,8 +221,13 @@ class Commands:
             except (MalformedNumber, Refused) as err:
                 usage, why = rule, err.reason
                 break
-            return self._serve(world, Request("sms", number, rule, e.msisdn, e.at, e.where,
-                                              params), explain)
+            req = Request("sms", number, rule, e.msisdn, e.at, e.where, params)
+            if "valid" in rule and not in_force(rule, e.at, self.tz):
+                resting = resting or req
+                continue
+            return self._serve(world, req, explain)
+        if resting is not None and usage is None:
+            return self._serve(world, resting, explain)
         if usage is None:
             usage = next((r for r, _ in commands if r["folded"] and text.startswith(r["folded"])),
                          None)
@@ -270,6 +292,8 @@ class Commands:
         if rule["action"] == "unknown":
             return world, self._unknown_keyword(req, lang)
         title = self._title(rule, lang)
+        if "valid" in rule and not in_force(rule, req.at, self.tz):
+            return world, self._not_in_force(req, title, lang)
         if not eligible(rule, sub):
             who = ", ".join([self._segment(s, lang) for s in rule["segments"]] + [*rule["plans"]])
             who_en = ", ".join([self._segment(s, "en") for s in rule["segments"]]
@@ -299,6 +323,23 @@ class Commands:
         if rule.get("network"):
             return world, self._check_network(req, lang)
         return world, None
+
+    def _not_in_force(self, req: Request, title: str, lang: str) -> Done:
+        """A dated code or command used on a day none of its versions is in force: the next
+        first day of a version if one is to come, else the last day of the latest."""
+        rule = req.rule
+        versions = [c for c, _, _ in self.codes if c["pattern"] == rule["pattern"]] \
+            if req.kind == "code" else [r for r, _ in self.sms[req.ref]
+                                        if r["pattern"] == rule["pattern"]]
+        day = req.at.astimezone(self.tz).date().isoformat()
+        starts = sorted(v["valid"][0] for v in versions if v["valid"][0] and v["valid"][0] > day)
+        if starts:
+            key, when, why = "not_yet", starts[0], f"{rule['pattern']} is in force from {starts[0]}"
+        else:
+            when = max(v["valid"][1] for v in versions if v["valid"][1])
+            key, why = "no_longer", f"{rule['pattern']} was in force until {when}"
+        return Done(False, (self.say(key, lang, title=title, day=when),),
+                    {"valid": rule["valid"][2]}, reason=f"{why}; it is {day}")
 
     def _check_network(self, req: Request, lang: str) -> Done | None:
         net = self.networks[req.rule["network"]]

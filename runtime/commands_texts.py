@@ -14,6 +14,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "az": "{title} yalnız {who} abunəçiləri üçündür.",
         "ru": "{title} доступно только абонентам: {who}.",
     },
+    "not_yet": {
+        "en": "{title} is available from {day}.",
+        "sr": "{title} je dostupno od {day}.",
+    },
+    "no_longer": {
+        "en": "{title} was available until {day}.",
+        "sr": "{title} je bilo dostupno do {day}.",
+    },
     "condition": {
         "en": "{title} works only while your balance is {op} {value}; it is {balance}.",
         "sr": "{title} možete koristiti samo kada je stanje na računu {op} {value}; sada je {balance}.",

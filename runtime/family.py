@@ -86,6 +86,11 @@ class FamilyEngine:
         self.tz = ZoneInfo(operator["timezone"])
         self.languages: tuple[str, ...] = operator["languages"]
         self.fee = Money(table["fee"]["amount"], table["fee"]["currency"])
+        # `fee ... from 2027-01-01`: (first instant, fee); a group pays the fee in force when
+        # it was created for as long as it lasts (grandfathering, runtime.versions' midnights)
+        from runtime.versions import midnight
+        self.fee_changes = tuple((midnight(day, self.tz), Money(amount, self.fee.currency))
+                                 for day, amount, _ in table["fee"].get("changes", ()))
         self.plans = frozenset(table["plans"])
         self.tiers = {t["members"]: t for t in table["tiers"]}
         self.valid_for = timedelta(seconds=table["invitation_seconds"] or 10**9)
@@ -371,7 +376,7 @@ class FamilyEngine:
             sub = tx.sub(m)
             bonus = scale(sub.package, tier["percent"], self.t["bonus_on"])
             tx.put(sub.with_(bonus=self._allot(sub.bonus, bonus)))
-            self._charge_fee(tx, m, g.month, g.created)
+            self._charge_fee(tx, m, g.month, g.created, g)
             tx.st = replace(tx.st, history=tx.st.history + ((m, g.month, g.id),))
             tx.say(m, "created", size=len(g.members), percent=tier["percent"])
             tx.events.append({"event": "bonus", "msisdn": m, "group": g.id, "percent": str(tier["percent"]),
@@ -391,12 +396,20 @@ class FamilyEngine:
         return Allowance(plus(left.seconds, bonus.seconds), plus(left.sms, bonus.sms),
                          plus(left.kb, bonus.kb))
 
-    def _charge_fee(self, tx: _Tx, msisdn: str, month: str, at: datetime) -> None:
+    def _fee_of(self, g: Group) -> Money:
+        """The fee of group `g`: the one in force when it was created (grandfathering)."""
+        fee = self.fee
+        for start, changed in self.fee_changes:
+            if start <= g.created:
+                fee = changed
+        return fee
+
+    def _charge_fee(self, tx: _Tx, msisdn: str, month: str, at: datetime, g: Group) -> None:
         """The fee in full, in advance, at most once per member and month (a prorated fee is
         charged when the month closes instead, see `_charge_prorated`)."""
         if self.prorated or (msisdn, month) in tx.st.fees:
             return
-        self._book_fee(tx, msisdn, month, at, self.fee, {})
+        self._book_fee(tx, msisdn, month, at, self._fee_of(g), {})
 
     def _book_fee(self, tx: _Tx, msisdn: str, month: str, at: datetime, fee: Money, extra: dict) -> None:
         sub = tx.sub(msisdn)
@@ -414,14 +427,16 @@ class FamilyEngine:
         first = datetime(y, m, 1).date()
         last_day = last.astimezone(self.tz).date()
         days = set()
+        fee = self.fee
         for who, mo, gid in tx.st.history:
             if who != msisdn or mo != month:
                 continue
             g = tx.st.group(gid)
+            fee = self._fee_of(g)  # of the member's latest group of the month
             start = max(g.created.astimezone(self.tz).date(), first)
             end = last_day if g.ended is None else min(g.ended.astimezone(self.tz).date(), last_day)
             days.update(start + timedelta(days=i) for i in range((end - start).days + 1))
-        amount = round_amount(self.fee.amount * len(days) / last_day.day, self.fee_quantum,
+        amount = round_amount(fee.amount * len(days) / last_day.day, self.fee_quantum,
                               self.fee_rounding)
         self._book_fee(tx, msisdn, month, last, Money(amount, self.fee.currency),
                        {"days": len(days), "month_days": last_day.day})
@@ -518,7 +533,7 @@ class FamilyEngine:
             sub = tx.sub(m)
             bonus = scale(sub.package, tier["percent"], self.t["bonus_on"])
             tx.put(sub.with_(bonus=self._allot(sub.bonus, bonus)))
-            self._charge_fee(tx, m, month, start)
+            self._charge_fee(tx, m, month, start, g)
             tx.st = replace(tx.st, history=tx.st.history + ((m, month, g.id),))
             if now:
                 tx.say(m, "recomposed_now", size=len(g.members), percent=tier["percent"])

@@ -28,6 +28,7 @@ from dsl.ast import Block, File
 from dsl.diagnostics import Diagnostic, Sink, did_you_mean
 from dsl.parser import gc_paused, parse, parse_file
 from compiler.check import operator as _operator
+from compiler.check import dated_rows as _dated_rows
 from compiler.check import versions as _versions
 from compiler.check.context import Context
 from compiler.model import Tariff
@@ -102,7 +103,10 @@ def _check_files(files: list[File], operator_dir: str, broken: bool,
     sink = ctx.sink
     headers, blocks = [], []
     for f in files:
+        dates = _versions.file_dates(f.items, ctx)  # `valid from` at the top of a file
         for item in f.items:
+            if type(item) is not Block and dates is not None and _versions.is_file_date(item):
+                continue
             if type(item) is not Block:
                 what = "table" if type(item) is ast.Table else f"`{item.keyword.text}`"
                 sink.error("T0122", f"a {what} at the top level of a file", item.span,
@@ -119,7 +123,9 @@ def _check_files(files: list[File], operator_dir: str, broken: bool,
                            help=did_you_mean(item.keyword.text, {h.split()[0] for h in heads}, "blocks"))
                 continue
             head, used = found
-            blocks.append((head, *_versions.split(head, strip_head(item, used), ctx)))
+            block, when = _versions.split(head, strip_head(item, used), ctx)
+            when = _versions.with_file_dates(head, block, when, dates, ctx)
+            blocks.extend((head, b, w) for b, w in _dated_rows.expand(head, block, ctx, when))
     if not headers:
         if broken:  # the header may be in what the syntax errors hid
             return None, sink.sorted()

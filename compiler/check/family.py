@@ -12,7 +12,7 @@ from __future__ import annotations
 from dsl import ast
 from dsl.ast import Block, Span, Stmt, Table
 from compiler.check.context import FAMILY, Context, walk
-from compiler.check.reader import Args, choice, listed, phrase, word_run
+from compiler.check.reader import Args, choice, listed, parse_date, phrase, word_run
 from compiler.model.common import Eligibility, Texts
 from compiler.model.family import (BENEFITS_AFTER_EXIT, BONUS_EXPIRY, BONUS_ITEMS,
                                    CHANGES_EFFECTIVE, CHANNELS, FAMILY_ACTIONS,
@@ -37,7 +37,8 @@ def build_family(block: Block, ctx: Context) -> None:
                "rules": [], "ends": [], "tiers": None, "fee": None, "prorated": None,
                "bonus_on": None, "bonus_expiry": None, "free": (), "transfer": None,
                "invitation": None, "groups": None, "changes": None, "exit": None,
-               "channels": (), "eligibility": None, "members": None, "broken": False}
+               "channels": (), "eligibility": None, "members": None, "broken": False,
+         "fee_changes": []}
 
     def args(s: Stmt) -> Args:
         return Args(ctx, s.args, s.keyword.span)
@@ -92,6 +93,16 @@ def build_family(block: Block, ctx: Context) -> None:
             return
         price = r.money(per=("month",), what="`150 RSD/month`")
         r.words("per", "member")
+        if r.accept("from"):  # a dated change of the fee: compiler.model.family.fee_changes
+            atom = r.take("a date such as 2027-01-01 after `from`")
+            day = parse_date(ctx, atom.text, atom.span)
+            r.end()
+            if any(d == day for d, _, _ in f["fee_changes"]):
+                raise ctx.fail("T0907", f"two fees from {day.isoformat()}", s.span,
+                               "a second fee from the same day",
+                               help="keep one fee line per first day")
+            f["fee_changes"].append((day, price, s.span))
+            return
         r.end()
         once("fee", s, price)
 
@@ -189,6 +200,11 @@ def build_family(block: Block, ctx: Context) -> None:
         ctx.error("T0106", "this `family` block does not say what the bonus is on",
                   block.keyword.span, "no `bonus on`",
                   help="add a line such as `bonus on national minutes, sms, data`")
+    if f["fee"] is None and f["fee_changes"]:
+        first = min(f["fee_changes"], key=lambda c: c[0])
+        ctx.error("T0908", f"the fee before {first[0].isoformat()} is not given", first[2],
+                  "a fee from a day, but none before it",
+                  help="add the fee that applies until then, e.g. `fee 150 RSD/month per member`")
     if f["members"] is None or f["fee"] is None or f["eligibility"] is None or f["bonus_on"] is None:
         return
     lo, hi, members_span = f["members"]
@@ -303,7 +319,8 @@ def finish(ctx: Context, block: Block, name: str, f: dict) -> None:
         bonus_expiry=f["bonus_expiry"][0] if f["bonus_expiry"] else "end of month",
         benefits_after_exit=f["exit"] or "immediately", channels=f["channels"],
         rules=tuple(f["rules"]), ends_when=tuple(f["ends"]), about=Texts(tuple(f["about"])),
-        notes=tuple(f["notes"]), span=block.span)
+        notes=tuple(f["notes"]), span=block.span,
+        fee_changes=tuple(sorted(f["fee_changes"], key=lambda c: c[0])))
     ctx.out["families"].append(family)
     cross_check(ctx, family, members_span)
 

@@ -28,7 +28,8 @@ from compiler.model.versions import Validity, overlap
 
 # The heads whose model objects carry a validity, and the `ctx.out` list they go to.
 DATED = {"roaming prices": "price_lists", "network prices": "price_lists",
-         "home prices": "price_lists", "pass": "passes", "passes": "passes"}
+         "home prices": "price_lists", "pass": "passes", "passes": "passes",
+         "code": "codes", "sms": "sms_commands"}
 
 
 _WHEN_WORDS = frozenset({"valid", "until", "band"})
@@ -80,8 +81,8 @@ def _split_validity(head: str, block: Block, ctx: Context) -> tuple[Block, Valid
     if head not in DATED:
         ctx.error("T0901", f"a `{head}` block cannot be dated", found[0].span,
                   "effective dates are not supported here",
-                  help="date a price list (`roaming prices`, `network prices`, `home prices`) "
-                       "or a pass; remove this line")
+                  help="date a price list (`roaming prices`, `network prices`, `home prices`), "
+                       "a pass, a `code` or an `sms` command; remove this line")
         return rest, None
     got: dict[str, tuple] = {}  # "from" / "until" -> (date, span of its line)
 
@@ -111,6 +112,35 @@ def _split_validity(head: str, block: Block, ctx: Context) -> tuple[Block, Valid
     if start is None and end is None:
         return rest, None
     return rest, Validity(start, end, span)
+
+
+def file_dates(items, ctx: Context) -> Validity | None:
+    """The validity of a whole file: its top-level `valid from ...` / `until ...` lines."""
+    found = [i for i in items if _is_validity(i)]
+    if not found:
+        return None
+    holder = Block(found[0].keyword, (), tuple(found), found[0].span.to(found[-1].span))
+    return _split_validity("pass", holder, ctx)[1]
+
+
+def is_file_date(item) -> bool:
+    """Whether a top-level item is a file's `valid from` / `until` line."""
+    return _is_validity(item)
+
+
+def with_file_dates(head: str, block: Block, when: When | None, dates: Validity | None,
+                    ctx: Context) -> When | None:
+    """A block of a dated file takes the file's days unless it is dated itself; a block that
+    cannot be dated has no place in a dated file (T0906)."""
+    if dates is None or (when is not None and when.validity is not None):
+        return when
+    if head not in DATED:
+        ctx.error("T0906", f"a `{head}` block in a dated file", block.keyword.span,
+                  f"the file is in force {dates.text}, this block cannot be dated",
+                  help="move the block to a file without `valid from`/`until`",
+                  notes=[f"the file's dates are at line {dates.span.line}"])
+        return when
+    return When(dates, when.band if when else None)
 
 
 def declare(ctx: Context, fn, block: Block, when: When | None) -> None:
@@ -161,5 +191,29 @@ def _check_overlaps(ctx: Context) -> None:
                         break
 
 
+def _check_command_overlaps(ctx: Context) -> None:
+    """Versions of one USSD code (its pattern) or SMS command (its number and pattern) must
+    not be in force on the same day (T0905)."""
+    for key, what, ident in (("codes", "code", lambda c: c.pattern),
+                             ("sms_commands", "SMS command", lambda c: f"{c.pattern} to {c.number}")):
+        versions: dict[str, list] = {}
+        for item in ctx.out[key]:
+            versions.setdefault(ident(item), []).append(item)
+        for name, items in versions.items():
+            if len(items) < 2 or all(i.validity is None for i in items):
+                continue  # undated duplicates are T0102, reported when declared
+            for k, later in enumerate(items):
+                first = next((f for f in items[:k] if overlap(f.validity, later.validity)), None)
+                if first is not None:
+                    when = (lambda v: "always (no `valid from`/`until`)" if v is None else v.text)
+                    ctx.error("T0905", f"two versions of {what} `{name}` are in force on the same "
+                                       "days", later.validity.span if later.validity else later.span,
+                              f"in force {when(later.validity)}",
+                              help="end the older version the day before the newer one "
+                                   "starts (`until ...`), or date both",
+                              notes=[f"the other version ({when(first.validity)}) is at "
+                                     f"{first.span.file}:{first.span.line}"])
+
+
 HANDLERS: dict = {}
-CHECKS = [_check_overlaps]
+CHECKS = [_check_overlaps, _check_command_overlaps]

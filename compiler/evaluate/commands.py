@@ -27,6 +27,7 @@ from compiler.lower import cite
 from compiler.model.commands import code_regex, split_code
 from compiler.check.reader import fold_keyword
 from compiler.evaluate.balance import money_text
+from compiler.evaluate.versions import in_force, local_day
 from runtime import numbers
 from runtime.commands_texts import PHRASES  # the reply wording (data), not the runtime's logic
 from runtime.errors import (InvalidEvent, MalformedNumber, NotAvailable, Refused, UnknownCode,
@@ -115,6 +116,7 @@ class SmsRule:
     usage: object = None
     keywords: tuple = ()
     why: str = ""
+    validity: object = None  # compiler.model.versions.Validity of a dated `sms` command
 
 
 @dataclass
@@ -165,7 +167,7 @@ class CommandsArea:
             self.sms_rules.setdefault(s.number, []).append(SmsRule(
                 s.number, s.pattern, s.keyword, s.folded, s.parts, dict(s.title.items),
                 s.eligibility.segments, s.eligibility.plans, s.action, s.action_args,
-                s.replies, dict(s.texts.items), s.price, cite(s.span)))
+                s.replies, dict(s.texts.items), s.price, cite(s.span), validity=s.validity))
         for p in t.passes:  # `activate sms "TCG1" to 9000`: an SMS command that activates
             for a in p.activations:
                 if a.channel == "sms":
@@ -179,14 +181,22 @@ class CommandsArea:
 
     def dial(self, world: World, e: Dial, explain: bool):
         text = "".join(e.text.split())
+        tz = self.tariff.operator.timezone
+        found = []  # the requests of dated versions not in force at e.at
         for code in self.tariff.codes:
             for lang, parts, suffix in self._forms(code):
                 m = re.fullmatch(code_regex(parts, suffix), text)
                 if m:
                     params = {p.name: self._code_param(p, m[p.name]) for p in parts
                               if not isinstance(p, str)}
-                    return self._serve(world, Request("code", code.pattern, code, e.msisdn, e.at,
-                                                      e.where, params, lang, e.answer, explain))
+                    req = Request("code", code.pattern, code, e.msisdn, e.at, e.where, params,
+                                  lang, e.answer, explain)
+                    if in_force(code, e.at, tz):
+                        return self._serve(world, req)
+                    found.append(req)
+                    break
+        if found:  # no version in force: the first, refused by its dates
+            return self._serve(world, found[0])
         # The code with something else where a parameter goes: the parameter is bad input.
         for code in self.tariff.codes:
             for _, parts, suffix in self._forms(code):
@@ -224,6 +234,7 @@ class CommandsArea:
                                  number=number)
         text = fold(e.text)
         usage, why = None, f"no command of {number} matches `{e.text}`"
+        resting = None  # a dated version not in force at e.at: refused if no other takes it
         for rule in rules:
             m = pattern_regex(rule.parts).fullmatch(text)
             if m is None:
@@ -233,8 +244,13 @@ class CommandsArea:
             except (MalformedNumber, Refused) as err:
                 usage, why = rule, err.reason
                 break
-            return self._serve(world, Request("sms", number, rule, e.msisdn, e.at, e.where,
-                                              params, explain=explain))
+            req = Request("sms", number, rule, e.msisdn, e.at, e.where, params, explain=explain)
+            if not in_force(rule, e.at, self.tariff.operator.timezone):
+                resting = resting or req
+                continue
+            return self._serve(world, req)
+        if resting is not None and usage is None:
+            return self._serve(world, resting)
         if usage is None:
             usage = next((r for r in rules if r.folded and text.startswith(r.folded)), None)
             if usage is not None:
@@ -362,6 +378,24 @@ class CommandsArea:
         rate = rating.roaming_rate(place, "sms", None, None, req.at)
         return rate.cost(1), f"per SMS in {place.network or place.zone}", rate.source
 
+    def _out_of_dates(self, req: Request, title: str, lang: str) -> Answer:
+        """The refusal of a dated code or command on a day no version of it is in force."""
+        rule = req.rule
+        same = [c for c in self.tariff.codes if c.pattern == rule.pattern] if req.kind == "code" \
+            else [r for r in self.sms_rules[req.ref] if r.pattern == rule.pattern]
+        today = local_day(req.at, self.tariff.operator.timezone)
+        later = [c.validity.start for c in same if c.validity.start and c.validity.start > today]
+        if later:
+            day = min(later).isoformat()
+            text, why = self.say("not_yet", lang, title=title, day=day), \
+                f"{rule.pattern} is in force from {day}"
+        else:
+            day = max(c.validity.end for c in same if c.validity.end).isoformat()
+            text, why = self.say("no_longer", lang, title=title, day=day), \
+                f"{rule.pattern} was in force until {day}"
+        return Answer(False, (text,), {"valid": cite(rule.validity.span)},
+                      reason=f"{why}; it is {today.isoformat()}")
+
     def _rules(self, world: World, req: Request, sub, lang: str):
         """Eligibility, the billing window, conditions and the network: an Answer that replaces
         the action, or None."""
@@ -375,6 +409,9 @@ class CommandsArea:
                                  {"keywords": rule.keywords}, reason=rule.why)
         segments, plans = self._who(rule)
         title = self.title(rule, lang)
+        if getattr(rule, "validity", None) is not None and \
+                not in_force(rule, req.at, self.tariff.operator.timezone):
+            return world, self._out_of_dates(req, title, lang)
         if (segments or plans) and not (sub.segment in segments
                                         or (sub.plan is not None and sub.plan in plans)):
             who = ", ".join([self.segment(s, lang) for s in segments] + list(plans))

@@ -495,7 +495,7 @@ class FamilyArea:
             sub = req.sub(m)
             bonus = bonus_of(sub.package, percent, self.f.bonus_on)
             req.put(sub.with_(bonus=self._new_bonus(sub.bonus, bonus)))
-            self._fee(req, m, g.month, g.created)
+            self._fee(req, m, g.month, g.created, g)
             req.state(history=req.st.history + ((m, g.month, g.id),))
             req.tell(m, "created", size=len(g.members), percent=percent)
             req.events.append({"event": "bonus", "msisdn": m, "group": g.id,
@@ -523,12 +523,18 @@ class FamilyArea:
         """`bonus expires never`: a new bonus adds to the unspent one; else it replaces it."""
         return plus(unspent, bonus) if self.f.bonus_expiry == "never" else bonus
 
-    def _fee(self, req: Request, msisdn: str, month: str, at: datetime) -> None:
+    def _group_fee(self, g: Group) -> Money:
+        """The fee a group pays: the family's fee on the local day it was created (a change
+        of the fee later leaves it as it is: grandfathering)."""
+        price = self.f.fee_on(g.created.astimezone(self.tz).date())
+        return Money(price.amount, price.currency)
+
+    def _fee(self, req: Request, msisdn: str, month: str, at: datetime, g: Group) -> None:
         """The monthly fee, in full, at most once per member and month, when the membership
         of the month starts (a prorated fee waits for the month's close: `_prorated_fee`)."""
         if self.f.fee_prorated or (msisdn, month) in req.st.fees:
             return
-        self._write_fee(req, msisdn, month, at, self.fee, {})
+        self._write_fee(req, msisdn, month, at, self._group_fee(g), {})
 
     def _prorated_fee(self, req: Request, msisdn: str, month: str, last: datetime) -> None:
         """`fee prorated`: fee x days of membership in the month / days of the month, rounded
@@ -538,15 +544,17 @@ class FamilyArea:
         total = days_of(month)
         first = date(int(month[:4]), int(month[5:]), 1)
         member_days = set()
+        fee = self.fee
         for m, mo, gid in req.st.history:
             if m == msisdn and mo == month:
                 g = group_by_id(req.st, gid)
+                fee = self._group_fee(g)  # the latest group of the member's month
                 since = (g.created.astimezone(self.tz).date() - first).days
                 to = total - 1 if g.ended is None else min(
                     (g.ended.astimezone(self.tz).date() - first).days, total - 1)
                 member_days.update(range(max(since, 0), to + 1))
         quantum, mode = self.fee_rounding
-        amount = round_amount(self.fee.amount * len(member_days) / total, quantum, mode)
+        amount = round_amount(fee.amount * len(member_days) / total, quantum, mode)
         self._write_fee(req, msisdn, month, last, Money(amount, self.fee.currency),
                         {"days": len(member_days), "month_days": total})
 
@@ -649,7 +657,7 @@ class FamilyArea:
             sub = req.sub(m)
             bonus = bonus_of(sub.package, percent, self.f.bonus_on)
             req.put(sub.with_(bonus=self._new_bonus(sub.bonus, bonus)))
-            self._fee(req, m, month, start)
+            self._fee(req, m, month, start, g)
             req.state(history=req.st.history + ((m, month, g.id),))
             if g is not old and self.f.changes_effective == "immediately":
                 req.tell(m, "recomposed_now", size=len(g.members), percent=percent)

@@ -16,6 +16,7 @@ needs nothing from the compiler.
 from __future__ import annotations
 
 from compiler.lower import cite, texts
+from compiler.lower.versions import valid
 from compiler.model import Tariff
 from compiler.check.reader import fold_keyword
 from compiler.model.commands import ShortCode, SmsCommand, split_code
@@ -62,6 +63,7 @@ def _code(c: ShortCode) -> dict:
         "menu": tuple({"number": o.number, "label": texts(o.label), "activates": o.activates,
                        "source": cite(o.span)} for o in c.menu),
         "source": cite(c.span),
+        **valid(c),
     }
 
 
@@ -80,6 +82,7 @@ def _sms(s: SmsCommand) -> dict:
         "texts": texts(s.texts),
         "price": _price(s.price),
         "source": cite(s.span),
+        **valid(s),
     }
 
 

@@ -45,7 +45,9 @@ def lower(tariff: Tariff) -> dict | None:
         "tiers": tuple({"members": t.members, "percent": t.percent, "source": cite(t.span)}
                        for t in f.tiers),
         "fee": {"amount": f.fee.amount, "currency": f.fee.currency, "per": f.fee.per,
-                "prorated": f.fee_prorated},
+                "prorated": f.fee_prorated,
+                **({"changes": tuple((d.isoformat(), p.amount, cite(sp))
+                                     for d, p, sp in f.fee_changes)} if f.fee_changes else {})},
         "bonus_on": f.bonus_on,
         "free_in_group": f.free_in_group,
         "transfer": None if f.transfer_step_kb is None else {

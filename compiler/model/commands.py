@@ -14,6 +14,7 @@ import attrs
 
 from dsl.ast import Span
 from compiler.model.common import Eligibility, Note, Price, Texts
+from compiler.model.versions import Validity
 
 # The closed action vocabulary. The number is how many arguments the action takes
 # (pass names; None: one or more).
@@ -106,6 +107,7 @@ class ShortCode:
     about: Texts
     notes: tuple[Note, ...]
     span: Span
+    validity: Validity | None = None  # `valid from`: compiler.check.versions
 
     def regex(self) -> str:
         """A Python regex for the dialled string, one named group per parameter."""
@@ -187,6 +189,7 @@ class SmsCommand:
     price: Price | None
     notes: tuple[Note, ...]
     span: Span
+    validity: Validity | None = None  # `valid from`: compiler.check.versions
 
 
 @attrs.frozen(slots=True)

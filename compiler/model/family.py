@@ -9,6 +9,7 @@ commands that drive the state machine are `SmsCommand`s with `family_*` actions
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
@@ -100,6 +101,18 @@ class Family:
     about: Texts
     notes: tuple[Note, ...]
     span: Span
+    # `fee 180 RSD/month per member from 2027-01-01`: (first day, fee, span), by day. A group
+    # pays the fee in force on the day it was created, for as long as it lasts
+    # (grandfathering); `fee` is the one before the first change.
+    fee_changes: tuple[tuple[date, Price, Span], ...] = ()
+
+    def fee_on(self, day: date) -> Price:
+        """The fee of a group created on `day` (a day of the operator's time zone)."""
+        fee = self.fee
+        for start, price, _ in self.fee_changes:
+            if start <= day:
+                fee = price
+        return fee
 
     def percent_for(self, members: int) -> Decimal | None:
         """The bonus percentage of a group of `members` members (None outside the range)."""

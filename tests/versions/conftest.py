@@ -12,11 +12,19 @@ from compiler.lower import lower
 from runtime.engine import Engine
 
 DATED = Path(__file__).parent / "dated"
+ROWS = Path(__file__).parent / "rows"
 
 
 @pytest.fixture(scope="session")
 def dated_tariff():
     result = check_paths([str(DATED)])
+    assert not result.errors, [str(d) for d in result.errors]
+    return result.tariffs[0]
+
+
+@pytest.fixture(scope="session")
+def rows_tariff():
+    result = check_paths([str(ROWS)])
     assert not result.errors, [str(d) for d in result.errors]
     return result.tariffs[0]
 
@@ -49,3 +57,13 @@ def loaded_vectors(recorded: dict) -> list:
     from compiler.vectors import scenario_of
     from runtime import scenario as sc
     return [(f"{k}/{v['name']}", sc.load(scenario_of(v))) for k, vs in recorded.items() for v in vs]
+
+
+def date_mutants_survivors(tariff, recorded: dict) -> tuple[int, list]:
+    """(how many date mutants `tariff` has, those the vectors let survive); a mutant the
+    engine refuses (two versions in force together) is not a survivor."""
+    from compiler import adequacy
+    dated = [m for m in adequacy.mutants(tariff) if type(m.old).__name__ == "Validity"]
+    report = adequacy.run(tariff, loaded_vectors(recorded))
+    keys = {(m.what, m.where) for m in dated}
+    return len(dated), [m.what for m in report.survivors if (m.what, m.where) in keys]
