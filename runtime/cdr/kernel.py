@@ -42,40 +42,57 @@ MEMO_LIMIT = 65536
 
 class Labels:
     """Interned output labels: (zone, network, rule, source, unit) -> a small int, so that
-    each output string column is a dictionary array over a few distinct values."""
+    each output string column is a dictionary array over a few distinct values.
+
+    Each field keeps its own distinct values (a dictionary without repeats: Parquet writes
+    such a dictionary array as it is, where repeated values cost a re-encoding of every
+    row) and, per label, the index of its value (-1: None)."""
 
     FIELDS = ("zone", "network", "rule", "source", "unit")
 
     def __init__(self) -> None:
         self.ids: dict[tuple, int] = {}
         self.rows: list[tuple] = []
+        self._values: list[dict[str, int]] = [{} for _ in self.FIELDS]
+        self._codes: list[list[int]] = [[] for _ in self.FIELDS]
+        self._tables = None  # per field: (codes as int32 numpy, the dictionary), cached
 
     def of(self, label: tuple) -> int:
         found = self.ids.get(label)
         if found is None:
             found = self.ids[label] = len(self.rows)
             self.rows.append(label)
+            for k, v in enumerate(label):
+                values = self._values[k]
+                self._codes[k].append(-1 if v is None else values.setdefault(v, len(values)))
+            self._tables = None
         return found
+
+    def _tables_of(self) -> list[tuple[np.ndarray, pa.Array]]:
+        if self._tables is None:
+            self._tables = [(np.array(codes or [-1], dtype=np.int32),
+                             pa.array(list(values), pa.string()))
+                            for codes, values in zip(self._codes, self._values)]
+        return self._tables
 
     def columns(self, ids: np.ndarray, valid: np.ndarray) -> dict[str, pa.Array]:
         """One dictionary-encoded column per field, null where not `valid` or the field is
         None (nulls in the indices: Parquet writes no null inside a dictionary)."""
         out = {}
-        safe = np.where(valid, ids, 0).astype(np.int32)
+        safe = np.where(valid, ids, 0)
         invalid = ~valid
-        plain = None
-        for k, name in enumerate(self.FIELDS):
-            values = [r[k] for r in self.rows] or [None]
-            none = np.array([v is None for v in values], dtype=bool)
-            dictionary = pa.array(["" if v is None else v for v in values], pa.string())
-            if none.any():
-                mask = invalid | none[safe]
-                indices = pa.array(safe, mask=mask if mask.any() else None)
+        any_invalid = bool(invalid.any())
+        for name, (codes, dictionary) in zip(self.FIELDS, self._tables_of()):
+            idx = codes[safe]
+            if (codes < 0).any():
+                mask = invalid | (idx < 0)
+                np.maximum(idx, 0, out=idx)
+                mask = mask if mask.any() else None
             else:
-                if plain is None:
-                    plain = pa.array(safe, mask=invalid if invalid.any() else None)
-                indices = plain
-            out[name] = pa.DictionaryArray.from_arrays(indices, dictionary)
+                mask = invalid if any_invalid else None
+            if not len(dictionary):
+                dictionary = pa.array([""], pa.string())
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(idx, mask=mask), dictionary)
         return out
 
 
