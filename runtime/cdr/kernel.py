@@ -117,6 +117,24 @@ class Kernel:
         self.party_spots: list[tuple] = []  # party spot id -> (place, service)
         self.parties: dict[tuple, int] = {}  # (party spot id, prefix or None) -> class or SLOW
         self._arrays = None
+        # per dictionary value of the party column: plain E.164 digits, and the code of its
+        # first digits in `prefixes` (0: None), kept from batch to batch
+        self._plain = PerValue(lambda v: _true(pc.match_substring_regex(v, E164)))
+        self.prefixes: list[str | None] = [None]
+        self._prefix_ids: dict[str | None, int] = {None: 0}
+        self._prefix_of = PerValue(self._prefix_codes)
+
+    def _prefix_codes(self, values: pa.Array) -> np.ndarray:
+        first = pc.utf8_slice_codeunits(pc.utf8_ltrim(values, "+"), 0, self.plen)
+        ids, out = self._prefix_ids, self.prefixes
+        codes = []
+        for p in first.to_pylist():
+            c = ids.get(p)
+            if c is None:
+                c = ids[p] = len(out)
+                out.append(p)
+            codes.append(c)
+        return np.array(codes, dtype=np.int64)
 
     # -- tables -> classes ---------------------------------------------------------------
 
@@ -208,16 +226,19 @@ class Kernel:
         # The other party: plain digits, or slow (Rating.normal would normalise or refuse).
         if party.null_count < len(party):
             has_party = ~_nulls(party)
-            plain = holds(party, lambda v: pc.match_substring_regex(v, E164))
+            plain = holds(party, lambda v: pc.match_substring_regex(v, E164), self._plain)
             entry[has_party & ~plain] = SLOW
         by_party = entry <= -2
         if by_party.any():
             rows = np.flatnonzero(by_party)
-            sub = party.take(pa.array(rows))
-            prefix = on_values(sub, lambda v: pc.utf8_slice_codeunits(pc.utf8_ltrim(v, "+"), 0,
-                                                                       self.plen))
             spots = (-2 - entry[rows], list(range(len(self.party_spots))))
-            entry[rows] = lookup([spots, keys_of(prefix)], self._party)
+            if pa.types.is_dictionary(party.type):  # prefixes of the values, memoised
+                codes = np.append(self._prefix_of(party.dictionary), 0)
+                prefix = (codes[_indices(party.indices, len(codes) - 1)[rows]], self.prefixes)
+            else:
+                prefix = keys_of(pc.utf8_slice_codeunits(pc.utf8_ltrim(
+                    party.take(pa.array(rows)), "+"), 0, self.plen))
+            entry[rows] = lookup([spots, prefix], self._party)
         return entry
 
     def charge(self, cls: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray,
@@ -246,18 +267,36 @@ class Kernel:
         return qty > self.arrays()[6][cls]
 
 
-def on_values(col: pa.Array, fn) -> pa.Array:
-    """An elementwise text function; on a dictionary array, on its (few) values only."""
-    if pa.types.is_dictionary(col.type):
-        return pa.DictionaryArray.from_arrays(col.indices, fn(col.dictionary))
-    return fn(col)
+class PerValue:
+    """`fn` (pyarrow values -> numpy array, one item per value) over the dictionaries of a
+    stream of batches, kept from batch to batch: a dictionary equal to the last one, or
+    extending it (Parquet's reader grows a column's dictionary as it reads), is computed on
+    its new values only."""
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+        self.values: pa.Array | None = None
+        self.result: np.ndarray | None = None
+
+    def __call__(self, values: pa.Array) -> np.ndarray:
+        n = 0 if self.values is None else len(self.values)
+        if n and len(values) >= n and (values is self.values
+                                       or values.slice(0, n).equals(self.values)):
+            if len(values) > n:
+                self.result = np.concatenate([self.result, self.fn(values.slice(n))])
+        else:
+            self.result = self.fn(values)
+        self.values = values
+        return self.result
 
 
-def holds(col: pa.Array, fn) -> np.ndarray:
+def holds(col: pa.Array, fn, memo: PerValue | None = None) -> np.ndarray:
     """An elementwise predicate as a numpy bool array (null: False); on a dictionary array,
-    evaluated on its values and gathered by its indices."""
+    evaluated on its values (through `memo`, a `PerValue` of `_true(fn(...))`, when given)
+    and gathered by its indices."""
     if pa.types.is_dictionary(col.type):
-        values = np.append(_true(fn(col.dictionary)), False)
+        values = np.append(memo(col.dictionary) if memo is not None
+                           else _true(fn(col.dictionary)), False)
         return values[_indices(col.indices, len(values) - 1)]
     return _true(fn(col))
 
@@ -276,7 +315,7 @@ def _true(arr: pa.Array) -> np.ndarray:
 def keys_of(col: pa.Array) -> tuple[np.ndarray, list]:
     """(per row, the index of its value in `values`; `values`, the distinct values and a
     last None for nulls) of a text column, plain or dictionary-encoded."""
-    if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
+    if pa.types.is_dictionary(col.type):  # values may repeat: re-encode
         inner = col.dictionary.dictionary_encode()
         values = inner.dictionary.to_pylist() + [None]
         remap = np.append(_indices(inner.indices, len(values) - 1), len(values) - 1)
