@@ -78,10 +78,16 @@ class Writer:
             # the charge as Parquet's INT64 decimal (exact, as the decimal128 column).
             # Dictionary pages for the text columns only (numbers and times are mostly
             # distinct: trying a dictionary on them is wasted work).
+            # No compression: the whole numbers (times, rows, quantities, charges) are
+            # delta-encoded instead, which packs them as small as Snappy did for less CPU.
             text = [f.name for f in table.schema if pa.types.is_dictionary(f.type)
                     or pa.types.is_string(f.type)]
+            delta = {f.name: "DELTA_BINARY_PACKED" for f in table.schema
+                     if pa.types.is_integer(f.type) or pa.types.is_timestamp(f.type)
+                     or pa.types.is_decimal(f.type) and f.type.precision <= 18}
             self._w = pq.ParquetWriter(self.path, table.schema, write_statistics=False,
-                                       store_decimal_as_integer=True, use_dictionary=text) \
+                                       store_decimal_as_integer=True, use_dictionary=text,
+                                       column_encoding=delta, compression="none") \
                 if self.kind == "parquet" else pcsv.CSVWriter(self.path, table.schema)
         elif table.schema != self._schema:
             table = table.cast(self._schema)
