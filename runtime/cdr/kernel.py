@@ -38,6 +38,8 @@ _LIMIT = 1 << 62  # int64 headroom for price * billed + base
 _ALL = 4096  # a key space this small is looked up whole (each combination: a memo hit)
 _DENSE = 1 << 22  # a key space this small is looked up by a dense table, not np.unique
 MEMO_LIMIT = 65536
+_TABLE = 1 << 21  # the largest (party spot x prefix) table kept between batches
+_UNKNOWN = -(1 << 62)  # a pair of that table not looked up yet
 
 
 class Labels:
@@ -119,10 +121,11 @@ class Kernel:
         self._arrays = None
         # per dictionary value of the party column: plain E.164 digits, and the code of its
         # first digits in `prefixes` (0: None), kept from batch to batch
-        self._plain = PerValue(lambda v: _true(pc.match_substring_regex(v, E164)))
+        self._plain = PerValue.truth(lambda v: pc.match_substring_regex(v, E164))
         self.prefixes: list[str | None] = [None]
         self._prefix_ids: dict[str | None, int] = {None: 0}
         self._prefix_of = PerValue(self._prefix_codes)
+        self._prefix_table: np.ndarray | None = None  # see _by_prefix
 
     def _prefix_codes(self, values: pa.Array) -> np.ndarray:
         first = pc.utf8_slice_codeunits(pc.utf8_ltrim(values, "+"), 0, self.plen)
@@ -234,12 +237,37 @@ class Kernel:
             spots = (-2 - entry[rows], list(range(len(self.party_spots))))
             if pa.types.is_dictionary(party.type):  # prefixes of the values, memoised
                 codes = np.append(self._prefix_of(party.dictionary), 0)
-                prefix = (codes[_indices(party.indices, len(codes) - 1)[rows]], self.prefixes)
+                prefix = codes[_indices(party.indices, len(codes) - 1)[rows]]
+                entry[rows] = self._by_prefix(spots[0], prefix)
             else:
                 prefix = keys_of(pc.utf8_slice_codeunits(pc.utf8_ltrim(
                     party.take(pa.array(rows)), "+"), 0, self.plen))
-            entry[rows] = lookup([spots, prefix], self._party)
+                entry[rows] = lookup([spots, prefix], self._party)
         return entry
+
+    def _by_prefix(self, spot: np.ndarray, prefix: np.ndarray) -> np.ndarray:
+        """Per row, `_party` of its party spot and its prefix code (in `prefixes`), through a
+        table (party spot x prefix) kept from batch to batch: only pairs not met before are
+        looked up."""
+        ns, npf = len(self.party_spots), len(self.prefixes)
+        table = self._prefix_table
+        if table is None or table.shape[0] < ns or table.shape[1] < npf:
+            shape = (ns + 8, max(2 * npf, 64))
+            if shape[0] * shape[1] > _TABLE:  # too many to keep: looked up batch by batch
+                return lookup([(spot, list(range(ns))), (prefix, self.prefixes)], self._party)
+            grown = np.full(shape, _UNKNOWN, dtype=np.int64)
+            if table is not None:
+                grown[:table.shape[0], :table.shape[1]] = table
+            self._prefix_table = table = grown
+        found = table[spot, prefix]
+        unknown = found == _UNKNOWN
+        if unknown.any():
+            width = table.shape[1]
+            for k in np.unique(spot[unknown] * width + prefix[unknown]).tolist():
+                a, b = divmod(k, width)
+                table[a, b] = self._party(a, self.prefixes[b])
+            found = table[spot, prefix]
+        return found
 
     def charge(self, cls: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                np.ndarray]:
@@ -277,6 +305,11 @@ class PerValue:
         self.fn = fn
         self.values: pa.Array | None = None
         self.result: np.ndarray | None = None
+
+    @classmethod
+    def truth(cls, fn) -> PerValue:
+        """A `PerValue` of a predicate (pyarrow values -> booleans; null: False)."""
+        return cls(lambda v: _true(fn(v)))
 
     def __call__(self, values: pa.Array) -> np.ndarray:
         n = 0 if self.values is None else len(self.values)

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from runtime.cdr.columns import prepare
-from runtime.cdr.kernel import E164, Kernel, Labels, PerValue, _true, holds
+from runtime.cdr.kernel import E164, Kernel, Labels, PerValue, holds
 from runtime.errors import MalformedNumber, TariffError
 from runtime.events import Usage, Where
 from runtime.numbers import COUNTRY_CODES, normalise
@@ -69,9 +69,9 @@ class Rater:
         self._next_row = 1
         # per dictionary value of the msisdn column, kept from batch to batch: plain E.164
         # digits; one of the world's subscribers
-        self._plain = PerValue(lambda v: _true(pc.match_substring_regex(v, E164)))
-        self._member = PerValue(lambda v: _true(pc.is_in(pc.utf8_ltrim(v, "+"),
-                                                        value_set=self.members)))
+        self._plain = PerValue.truth(lambda v: pc.match_substring_regex(v, E164))
+        self._member = PerValue.truth(lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
+                                                         value_set=self.members))
 
     # -- a batch -------------------------------------------------------------------------
 
