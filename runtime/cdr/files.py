@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+GROUP_ROWS = 1 << 20  # rows of a Parquet row group written
 BATCH_ROWS = 1 << 18  # big enough for numpy to pay off, small enough to stay in cache
 
 
@@ -66,6 +67,7 @@ class Writer:
         self.kind = kind_of(path)
         self._w = None
         self._schema = None
+        self._pending: list[pa.Table] = []  # Parquet: tables not yet written (a row group)
         self.rows = 0
 
     def write(self, table: pa.Table) -> None:
@@ -91,15 +93,51 @@ class Writer:
                 if self.kind == "parquet" else pcsv.CSVWriter(self.path, table.schema)
         elif table.schema != self._schema:
             table = table.cast(self._schema)
-        self._w.write_table(table)
         self.rows += table.num_rows
+        if self.kind == "csv":
+            self._w.write_table(table)
+            return
+        self._pending.append(table)
+        if sum(t.num_rows for t in self._pending) >= GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the pending tables as one row group, each dictionary column over one
+        dictionary when the batches' dictionaries are prefixes of the last one (as Parquet's
+        reader grows them): so the group's dictionary page is written once, not re-encoded."""
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending)
+        self._pending = []
+        cols = [_one_dictionary(c) if pa.types.is_dictionary(c.type) else c
+                for c in table.columns]
+        table = pa.Table.from_arrays(cols, schema=table.schema)
+        self._w.write_table(table, row_group_size=max(table.num_rows, 1))
 
     def close(self, schema: pa.Schema | None = None) -> None:
         """Close the file; with nothing written, write `schema`'s header (an empty table)."""
         if self._w is None and schema is not None:
             self.write(schema.empty_table())
         if self._w is not None:
+            if self.kind == "parquet":
+                self._flush()
             self._w.close()
+
+
+def _one_dictionary(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column's chunks over the largest chunk's dictionary, when every other
+    chunk's dictionary is a prefix of it (their indices then mean the same values); else
+    the column as it is."""
+    if col.num_chunks < 2:
+        return col
+    chunks = col.chunks
+    big = max((c.dictionary for c in chunks), key=len)
+    for c in chunks:
+        d = c.dictionary
+        if d is not big and not big.slice(0, len(d)).equals(d):
+            return col
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, big) for c in chunks],
+                            col.type)
 
 
 def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
