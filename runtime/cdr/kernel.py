@@ -38,44 +38,63 @@ _LIMIT = 1 << 62  # int64 headroom for price * billed + base
 _ALL = 4096  # a key space this small is looked up whole (each combination: a memo hit)
 _DENSE = 1 << 22  # a key space this small is looked up by a dense table, not np.unique
 MEMO_LIMIT = 65536
+_TABLE = 1 << 21  # the largest (party spot x prefix) table kept between batches
+_UNKNOWN = -(1 << 62)  # a pair of that table not looked up yet
 
 
 class Labels:
     """Interned output labels: (zone, network, rule, source, unit) -> a small int, so that
-    each output string column is a dictionary array over a few distinct values."""
+    each output string column is a dictionary array over a few distinct values.
+
+    Each field keeps its own distinct values (a dictionary without repeats: Parquet writes
+    such a dictionary array as it is, where repeated values cost a re-encoding of every
+    row) and, per label, the index of its value (-1: None)."""
 
     FIELDS = ("zone", "network", "rule", "source", "unit")
 
     def __init__(self) -> None:
         self.ids: dict[tuple, int] = {}
         self.rows: list[tuple] = []
+        self._values: list[dict[str, int]] = [{} for _ in self.FIELDS]
+        self._codes: list[list[int]] = [[] for _ in self.FIELDS]
+        self._tables = None  # per field: (codes as int32 numpy, the dictionary), cached
 
     def of(self, label: tuple) -> int:
         found = self.ids.get(label)
         if found is None:
             found = self.ids[label] = len(self.rows)
             self.rows.append(label)
+            for k, v in enumerate(label):
+                values = self._values[k]
+                self._codes[k].append(-1 if v is None else values.setdefault(v, len(values)))
+            self._tables = None
         return found
+
+    def _tables_of(self) -> list[tuple[np.ndarray, pa.Array]]:
+        if self._tables is None:
+            self._tables = [(np.array(codes or [-1], dtype=np.int32),
+                             pa.array(list(values), pa.string()))
+                            for codes, values in zip(self._codes, self._values)]
+        return self._tables
 
     def columns(self, ids: np.ndarray, valid: np.ndarray) -> dict[str, pa.Array]:
         """One dictionary-encoded column per field, null where not `valid` or the field is
         None (nulls in the indices: Parquet writes no null inside a dictionary)."""
         out = {}
-        safe = np.where(valid, ids, 0).astype(np.int32)
+        safe = np.where(valid, ids, 0)
         invalid = ~valid
-        plain = None
-        for k, name in enumerate(self.FIELDS):
-            values = [r[k] for r in self.rows] or [None]
-            none = np.array([v is None for v in values], dtype=bool)
-            dictionary = pa.array(["" if v is None else v for v in values], pa.string())
-            if none.any():
-                mask = invalid | none[safe]
-                indices = pa.array(safe, mask=mask if mask.any() else None)
+        any_invalid = bool(invalid.any())
+        for name, (codes, dictionary) in zip(self.FIELDS, self._tables_of()):
+            idx = codes[safe]
+            if (codes < 0).any():
+                mask = invalid | (idx < 0)
+                np.maximum(idx, 0, out=idx)
+                mask = mask if mask.any() else None
             else:
-                if plain is None:
-                    plain = pa.array(safe, mask=invalid if invalid.any() else None)
-                indices = plain
-            out[name] = pa.DictionaryArray.from_arrays(indices, dictionary)
+                mask = invalid if any_invalid else None
+            if not len(dictionary):
+                dictionary = pa.array([""], pa.string())
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(idx, mask=mask), dictionary)
         return out
 
 
@@ -100,6 +119,25 @@ class Kernel:
         self.party_spots: list[tuple] = []  # party spot id -> (place, service)
         self.parties: dict[tuple, int] = {}  # (party spot id, prefix or None) -> class or SLOW
         self._arrays = None
+        # per dictionary value of the party column: plain E.164 digits, and the code of its
+        # first digits in `prefixes` (0: None), kept from batch to batch
+        self._plain = PerValue.truth(lambda v: pc.match_substring_regex(v, E164))
+        self.prefixes: list[str | None] = [None]
+        self._prefix_ids: dict[str | None, int] = {None: 0}
+        self._prefix_of = PerValue(self._prefix_codes)
+        self._prefix_table: np.ndarray | None = None  # see _by_prefix
+
+    def _prefix_codes(self, values: pa.Array) -> np.ndarray:
+        first = pc.utf8_slice_codeunits(pc.utf8_ltrim(values, "+"), 0, self.plen)
+        ids, out = self._prefix_ids, self.prefixes
+        codes = []
+        for p in first.to_pylist():
+            c = ids.get(p)
+            if c is None:
+                c = ids[p] = len(out)
+                out.append(p)
+            codes.append(c)
+        return np.array(codes, dtype=np.int64)
 
     # -- tables -> classes ---------------------------------------------------------------
 
@@ -191,17 +229,45 @@ class Kernel:
         # The other party: plain digits, or slow (Rating.normal would normalise or refuse).
         if party.null_count < len(party):
             has_party = ~_nulls(party)
-            plain = holds(party, lambda v: pc.match_substring_regex(v, E164))
+            plain = holds(party, lambda v: pc.match_substring_regex(v, E164), self._plain)
             entry[has_party & ~plain] = SLOW
         by_party = entry <= -2
         if by_party.any():
             rows = np.flatnonzero(by_party)
-            sub = party.take(pa.array(rows))
-            prefix = on_values(sub, lambda v: pc.utf8_slice_codeunits(pc.utf8_ltrim(v, "+"), 0,
-                                                                       self.plen))
             spots = (-2 - entry[rows], list(range(len(self.party_spots))))
-            entry[rows] = lookup([spots, keys_of(prefix)], self._party)
+            if pa.types.is_dictionary(party.type):  # prefixes of the values, memoised
+                codes = np.append(self._prefix_of(party.dictionary), 0)
+                prefix = codes[_indices(party.indices, len(codes) - 1)[rows]]
+                entry[rows] = self._by_prefix(spots[0], prefix)
+            else:
+                prefix = keys_of(pc.utf8_slice_codeunits(pc.utf8_ltrim(
+                    party.take(pa.array(rows)), "+"), 0, self.plen))
+                entry[rows] = lookup([spots, prefix], self._party)
         return entry
+
+    def _by_prefix(self, spot: np.ndarray, prefix: np.ndarray) -> np.ndarray:
+        """Per row, `_party` of its party spot and its prefix code (in `prefixes`), through a
+        table (party spot x prefix) kept from batch to batch: only pairs not met before are
+        looked up."""
+        ns, npf = len(self.party_spots), len(self.prefixes)
+        table = self._prefix_table
+        if table is None or table.shape[0] < ns or table.shape[1] < npf:
+            shape = (ns + 8, max(2 * npf, 64))
+            if shape[0] * shape[1] > _TABLE:  # too many to keep: looked up batch by batch
+                return lookup([(spot, list(range(ns))), (prefix, self.prefixes)], self._party)
+            grown = np.full(shape, _UNKNOWN, dtype=np.int64)
+            if table is not None:
+                grown[:table.shape[0], :table.shape[1]] = table
+            self._prefix_table = table = grown
+        found = table[spot, prefix]
+        unknown = found == _UNKNOWN
+        if unknown.any():
+            width = table.shape[1]
+            for k in np.unique(spot[unknown] * width + prefix[unknown]).tolist():
+                a, b = divmod(k, width)
+                table[a, b] = self._party(a, self.prefixes[b])
+            found = table[spot, prefix]
+        return found
 
     def charge(self, cls: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                np.ndarray]:
@@ -229,18 +295,41 @@ class Kernel:
         return qty > self.arrays()[6][cls]
 
 
-def on_values(col: pa.Array, fn) -> pa.Array:
-    """An elementwise text function; on a dictionary array, on its (few) values only."""
-    if pa.types.is_dictionary(col.type):
-        return pa.DictionaryArray.from_arrays(col.indices, fn(col.dictionary))
-    return fn(col)
+class PerValue:
+    """`fn` (pyarrow values -> numpy array, one item per value) over the dictionaries of a
+    stream of batches, kept from batch to batch: a dictionary equal to the last one, or
+    extending it (Parquet's reader grows a column's dictionary as it reads), is computed on
+    its new values only."""
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+        self.values: pa.Array | None = None
+        self.result: np.ndarray | None = None
+
+    @classmethod
+    def truth(cls, fn) -> PerValue:
+        """A `PerValue` of a predicate (pyarrow values -> booleans; null: False)."""
+        return cls(lambda v: _true(fn(v)))
+
+    def __call__(self, values: pa.Array) -> np.ndarray:
+        n = 0 if self.values is None else len(self.values)
+        if n and len(values) >= n and (values is self.values
+                                       or values.slice(0, n).equals(self.values)):
+            if len(values) > n:
+                self.result = np.concatenate([self.result, self.fn(values.slice(n))])
+        else:
+            self.result = self.fn(values)
+        self.values = values
+        return self.result
 
 
-def holds(col: pa.Array, fn) -> np.ndarray:
+def holds(col: pa.Array, fn, memo: PerValue | None = None) -> np.ndarray:
     """An elementwise predicate as a numpy bool array (null: False); on a dictionary array,
-    evaluated on its values and gathered by its indices."""
+    evaluated on its values (through `memo`, a `PerValue` of `_true(fn(...))`, when given)
+    and gathered by its indices."""
     if pa.types.is_dictionary(col.type):
-        values = np.append(_true(fn(col.dictionary)), False)
+        values = np.append(memo(col.dictionary) if memo is not None
+                           else _true(fn(col.dictionary)), False)
         return values[_indices(col.indices, len(values) - 1)]
     return _true(fn(col))
 
@@ -259,7 +348,7 @@ def _true(arr: pa.Array) -> np.ndarray:
 def keys_of(col: pa.Array) -> tuple[np.ndarray, list]:
     """(per row, the index of its value in `values`; `values`, the distinct values and a
     last None for nulls) of a text column, plain or dictionary-encoded."""
-    if pa.types.is_dictionary(col.type):  # values may repeat (after on_values): re-encode
+    if pa.types.is_dictionary(col.type):  # values may repeat: re-encode
         inner = col.dictionary.dictionary_encode()
         values = inner.dictionary.to_pylist() + [None]
         remap = np.append(_indices(inner.indices, len(values) - 1), len(values) - 1)

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from runtime.cdr.columns import prepare
-from runtime.cdr.kernel import E164, Kernel, Labels, holds
+from runtime.cdr.kernel import E164, Kernel, Labels, PerValue, holds
 from runtime.errors import MalformedNumber, TariffError
 from runtime.events import Usage, Where
 from runtime.numbers import COUNTRY_CODES, normalise
@@ -67,6 +67,11 @@ class Rater:
         self.counts = {"in": 0, "rated": 0, "refused": 0, "rejected": 0, "kernel": 0}
         self.schema = result_schema(self.digits)
         self._next_row = 1
+        # per dictionary value of the msisdn column, kept from batch to batch: plain E.164
+        # digits; one of the world's subscribers
+        self._plain = PerValue.truth(lambda v: pc.match_substring_regex(v, E164))
+        self._member = PerValue.truth(lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
+                                                         value_set=self.members))
 
     # -- a batch -------------------------------------------------------------------------
 
@@ -88,9 +93,9 @@ class Rater:
         qty_np = (pc.fill_null(qty, -1) if qty.null_count else qty).to_numpy(
             zero_copy_only=False).astype(np.int64, copy=False)
         msisdn = cols["msisdn"]
-        plain = holds(msisdn, lambda v: pc.match_substring_regex(v, E164))
+        plain = holds(msisdn, lambda v: pc.match_substring_regex(v, E164), self._plain)
         member = plain & holds(msisdn, lambda v: pc.is_in(pc.utf8_ltrim(v, "+"),
-                                                         value_set=self.members)) \
+                                                         value_set=self.members), self._member) \
             if len(self.members) else np.zeros(n, dtype=bool)
         readable = np.ones(n, dtype=bool)
         for i, why in bad.items():

@@ -125,3 +125,26 @@ def test_home_traffic_classes_by_prefix_in_the_kernel():
         "Access charge on Tariff and charges", "UK mobile text on Tariff and charges"]
     for i, row in enumerate(rows, 1):
         assert actual(out[i]) == expected(eng, row), (i, row)
+
+
+def test_per_value_memo_computes_new_values_only():
+    # A PerValue keeps its result while the same (or an equal) dictionary comes back, and
+    # computes only the added values of a grown one (as Parquet's reader grows it); any other
+    # dictionary is computed afresh. `seen` records the values the function was given.
+    import pyarrow as pa
+
+    from runtime.cdr.kernel import PerValue
+
+    seen = []
+
+    def lengths(values):
+        seen.append(values.to_pylist())
+        return np.array([len(v) for v in values.to_pylist()], dtype=np.int64)
+
+    memo = PerValue(lengths)
+    first = pa.array(["+38163", "abc"])
+    assert memo(first).tolist() == [6, 3]
+    assert memo(pa.array(["+38163", "abc"])).tolist() == [6, 3]  # equal: not computed again
+    assert memo(pa.array(["+38163", "abc", "zz"])).tolist() == [6, 3, 2]  # grown: "zz" only
+    assert memo(pa.array(["q", "abc"])).tolist() == [1, 3]  # another: all of it
+    assert seen == [["+38163", "abc"], ["zz"], ["q", "abc"]]
