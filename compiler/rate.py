@@ -100,6 +100,14 @@ def run(args) -> int:
     return EXIT_FAILED if counts["rejected"] else EXIT_OK
 
 
+def _positive(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {text!r}")
+    return int(text)
+
+
 def add_parser(sub) -> None:
     """The `rate` subcommand's arguments."""
     p = sub.add_parser("rate", help="rate a CDR file (CSV or Parquet) in bulk",
@@ -121,7 +129,8 @@ def add_parser(sub) -> None:
                         "through the runtime in time order")
     p.add_argument("--segment", help="the segment of subscribers not in the world "
                                      "(default: the operator's first)")
-    p.add_argument("--batch-rows", type=int, default=1 << 20, help="rows per record batch")
+    # (runtime.cdr.files.BATCH_ROWS, not imported here: it would load pyarrow at start-up)
+    p.add_argument("--batch-rows", type=_positive, default=1 << 18, help="rows per record batch")
     p.add_argument("--spark", metavar="MASTER",
                    help="rate on Apache Spark (e.g. local[2], yarn); needs tariffc[spark]")
     p.set_defaults(func=run)

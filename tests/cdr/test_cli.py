@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+import pytest
 
 from compiler.cli import main
 
@@ -155,3 +156,14 @@ def test_impact_between_git_revisions(tmp_path, capsys):
     assert report["changed"] == 2 and Decimal(report["delta"]) == 2 * 2 * Decimal("10.00")
     assert main(["impact", "--git", "nosuchrev", "HEAD", str(src), "--specs",
                  str(repo / "specs")]) == 2
+
+
+def test_batch_rows_must_be_positive(tmp_path, capsys):
+    """`--batch-rows 0` is a usage error (exit 2) with the reason, not an endless read."""
+    src = tmp_path / "c.csv"
+    src.write_text("time,msisdn,service,quantity,country,network,party\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["rate", "telenor_rs", str(src), "--out", str(tmp_path / "o.csv"),
+              "--batch-rows", "0"])
+    assert exit_.value.code == 2
+    assert "must be a whole number above 0" in capsys.readouterr().err
