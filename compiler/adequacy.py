@@ -117,6 +117,16 @@ def _day(value):
     return [(f"{value} -> {value + one}", value + one), (f"{value} -> {value - one}", value - one)]
 
 
+def _fee_days(changes):
+    """Each dated family fee (`fee 180 RSD/month per member from 2027-01-01`) starting one day
+    later and one day earlier."""
+    out = []
+    for i, (day, price, span) in enumerate(changes):
+        for label, moved in _day(day):
+            out.append((f"from {label}", changes[:i] + ((moved, price, span),) + changes[i + 1:]))
+    return out
+
+
 def _tz(value):
     alt = "UTC" if value != "UTC" else "Europe/Berlin"
     return [(f"{value!r} -> {alt!r}", alt)]
@@ -180,7 +190,7 @@ MUTATORS: dict[tuple[str, str], Callable] = {
     ("Family", "min_members"): _int, ("Family", "max_members"): _int,
     ("Family", "transfer_step_kb"): _mb, ("Family", "transfer_min_kb"): _mb,
     ("Family", "invitation_seconds"): _int, ("Family", "groups_per_month"): _int,
-    ("Family", "fee_prorated"): _flip,
+    ("Family", "fee_prorated"): _flip, ("Family", "fee_changes"): _fee_days,
     ("Family", "changes_effective"): _vocab(CHANGES_EFFECTIVE),
     ("Family", "bonus_expiry"): _vocab(BONUS_EXPIRY),
     ("Family", "benefits_after_exit"): _vocab(BENEFITS_AFTER_EXIT),

@@ -106,7 +106,7 @@ def test_diff_and_fmt_know_the_dated_fee(tariff):
 
 def test_the_fee_vector_holds_and_pins_the_change(tariff):
     from compiler.vectors import vectors
-    from tests.versions.conftest import assert_module_meets_vectors, date_mutants_survivors
+    from tests.versions.conftest import assert_module_meets_vectors
     recorded = vectors(tariff)
     v = next(v for v in recorded["versions"] if v["name"] == "Telenor Porodica fee around 2027-01-01")
     fees = [(f["month"], f["amount"]) for e in v["events"] for f in e["expect"].get("data", {})
@@ -116,3 +116,12 @@ def test_the_fee_vector_holds_and_pins_the_change(tariff):
     assert sorted(fees) == sorted([(m, "150") for m in ("2026-12", "2027-01")] * 3
                                   + [("2027-01", "180")] * 3), fees
     assert_module_meets_vectors(tariff, {"versions": [v]})
+    # the fee's day one day either side: the vector's groups (created the second before and at
+    # the change) pay another fee under each, so adequacy kills both
+    from compiler import adequacy
+    from tests.versions.conftest import loaded_vectors
+    moved = [m for m in adequacy.mutants(tariff) if m.what.startswith("Family.fee_changes")]
+    assert [m.what for m in moved] == ["Family.fee_changes from 2027-01-01 -> 2027-01-02",
+                                       "Family.fee_changes from 2027-01-01 -> 2026-12-31"]
+    report = adequacy.run(tariff, loaded_vectors({"versions": [v]}))
+    assert not [m.what for m in report.survivors if m.what.startswith("Family.fee_changes")]
