@@ -453,6 +453,12 @@ class _Differ:
             label = _field_label(f.name, type(old))
             if f.name == "intervals":
                 self.intervals(group, where, p, a, b)
+            elif f.name == "fee_changes":  # dated family fees: the fee in force from each day
+                for day in sorted({d for d, _, _ in a} | {d for d, _, _ in b}):
+                    before, after = old.fee_on(day), new.fee_on(day)
+                    if plain(before) != plain(after):
+                        text = f"From {day:%Y-%m-%d}: {where}fee {self.show.price_change(before, after)}"
+                        self.add(group, "changed", text, p + (day.isoformat(),), before, after)
             elif isinstance(a, tuple) and isinstance(b, tuple) and f.name not in ("where", "at"):
                 if type(old) is PriceList and f.name == "rates":
                     self.list_intervals = (dict(old.intervals), dict(new.intervals))

@@ -97,7 +97,8 @@ def test_diff_and_fmt_know_the_dated_fee(tariff):
     from compiler.fmt import format_text
     shipped = check_paths([str(SPECS / "telenor_rs")]).tariffs
     texts = [c.text for c in diff_tariffs(shipped, [tariff])]
-    assert texts == ["Telenor Porodica: fee changes: added 01.01.2027; 180 RSD/month"]
+    # the fee in force from the day: 150 before, 180 from 2027-01-01 (180 / 150 = +20 %)
+    assert texts == ["From 2027-01-01: Telenor Porodica: fee 150 -> 180 RSD/month (+20,0 %)"]
     line = "  fee 180 RSD/month per member from 2027-01-01\n"
     text = (SPECS / "telenor_rs/family.tariff").read_text(encoding="utf-8").replace(
         "  fee 150 RSD/month per member\n", "  fee 150 RSD/month per member\n" + line)
