@@ -15,14 +15,26 @@ settings.register_profile("long", max_examples=2000)
 settings.load_profile(os.environ.get("TARIFFC_HYPOTHESIS_PROFILE", "ci"))
 
 
+def checked(path) -> dict:
+    """The operators under `path` (a spec folder or `specs/`), checked without an error:
+    id -> Tariff. Test operators (tests/versions/dated/, tests/taxes/taxed/...) use it too."""
+    from compiler.check import check_paths
+
+    result = check_paths([str(path)])
+    assert not result.errors, [str(d) for d in result.errors]
+    return {t.id: t for t in result.tariffs}
+
+
+def checked_one(path):
+    """The one operator of the spec folder `path`, checked without an error."""
+    (tariff,) = checked(path).values()
+    return tariff
+
+
 @pytest.fixture(scope="session")
 def tariffs():
     """Every operator in specs/, checked: id -> Tariff."""
-    from compiler.check import check_paths
-
-    result = check_paths(["specs"])
-    assert not result.errors, [str(d) for d in result.errors]
-    return {t.id: t for t in result.tariffs}
+    return checked("specs")
 
 
 @pytest.fixture(scope="session")

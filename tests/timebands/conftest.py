@@ -6,19 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from compiler.check import check_paths
 from compiler.evaluate import Evaluator
 from compiler.lower import lower
 from runtime.engine import Engine
+from tests.conftest import checked_one
 
 BANDED = Path(__file__).parent / "banded"
 
 
 @pytest.fixture(scope="session")
 def banded_tariff():
-    result = check_paths([str(BANDED)])
-    assert not result.errors, [str(d) for d in result.errors]
-    return result.tariffs[0]
+    return checked_one(BANDED)
 
 
 @pytest.fixture(scope="session")

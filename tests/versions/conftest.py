@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.check import check_paths
 from compiler.evaluate import Evaluator
 from compiler.lower import lower
 from runtime.engine import Engine
+from tests.conftest import checked_one
 
 DATED = Path(__file__).parent / "dated"
 ROWS = Path(__file__).parent / "rows"
@@ -17,16 +17,12 @@ ROWS = Path(__file__).parent / "rows"
 
 @pytest.fixture(scope="session")
 def dated_tariff():
-    result = check_paths([str(DATED)])
-    assert not result.errors, [str(d) for d in result.errors]
-    return result.tariffs[0]
+    return checked_one(DATED)
 
 
 @pytest.fixture(scope="session")
 def rows_tariff():
-    result = check_paths([str(ROWS)])
-    assert not result.errors, [str(d) for d in result.errors]
-    return result.tariffs[0]
+    return checked_one(ROWS)
 
 
 @pytest.fixture(scope="session")
