@@ -503,11 +503,9 @@ class Rating:
                 return done
         if self.home is None:
             raise NotAvailable("home usage is not priced by the seeds", service=ev.service)
-        if self.classes:
-            cls = self.class_of(ev.service, party)
-            if cls is not None and cls in self.home["services"]:
-                ev = replace(ev, service=cls)  # rated, reported and billed as its class
-        rate = self._list_rate(self.home, ev.service, None, party, self.network_of(party)[0])
+        service, rate = self.home_rate(ev.service, party, self.network_of(party)[0])
+        if service != ev.service:
+            ev = replace(ev, service=service)  # rated, reported and billed as its class
         if rate is None:
             interval = self.home["intervals"].get(ev.service)
             details = {}
@@ -520,6 +518,16 @@ class Rating:
         billed, exact = amount_of(rate, ev.amount)
         return self._charge(world, sub, ev, Place(None, None, self.home, "home"), rate, billed,
                             exact, None, explain)
+
+    def home_rate(self, service: str, party: str | None, party_net: str | None):
+        """(the service as rated, its rate or None) at home: the declared traffic class of
+        `party` first, where the home list prices that class (`Rating._home`, and the CDR
+        kernel of `runtime.cdr`)."""
+        if self.classes:
+            cls = self.class_of(service, party)
+            if cls is not None and cls in self.home["services"]:
+                service = cls
+        return service, self._list_rate(self.home, service, None, party, party_net)
 
     def _charge(self, world: World, sub, ev: Usage, place: Place, rate: Rate, billed: int,
                 exact: Decimal, used, explain: bool) -> tuple[World, Outcome]:

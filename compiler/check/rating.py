@@ -66,12 +66,7 @@ def read_destination(ctx: Context, args: Args) -> Destination:
     names: list[str] = []
     if kind == "numbers":  # `numbers +381800, +381900`: by the longest prefix of the party
         while True:
-            atom = args.take("a number prefix such as +381800")
-            if atom.kind != ast.PHONE:
-                raise ctx.fail("T0409", f"`{atom.text}` is not a number prefix", atom.span,
-                               "prefixes start with `+` and the country code",
-                               help=f"write `+{atom.text.lstrip('0')}`" if atom.text.isdigit()
-                               else "write it as `+381800`")
+            atom = args.prefix("+381800")
             names.append(atom.text)
             if not args.comma():
                 break
@@ -243,12 +238,7 @@ def build_network(block: Block, ctx: Context) -> None:
 
     def prefixes(key: str, a: Args) -> None:
         while True:
-            atom = a.take("a number prefix such as +38263")
-            if atom.kind != ast.PHONE:
-                raise ctx.fail("T0409", f"`{atom.text}` is not a number prefix", atom.span,
-                               "prefixes start with `+` and the country code",
-                               help=f"write `+{atom.text.lstrip('0')}`" if atom.text.isdigit()
-                               else "write it as `+38263`")
+            atom = a.prefix("+38263")
             f[key].append(atom.text)
             f["spans"].setdefault(atom.text, atom.span)
             if not a.comma():

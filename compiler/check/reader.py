@@ -84,6 +84,21 @@ class Args:
         a = self.peek()
         return a.text if a is not None and a.kind == ast.WORD else None
 
+    def prefix(self, example: str, short_codes: bool = False) -> Atom:
+        """A number prefix (`+38263`), or with `short_codes` also a short code dialled at
+        home (`999`, `118`); T0409 otherwise."""
+        from runtime.numbers import is_short_code
+
+        atom = self.take(f"a number prefix such as {example}")
+        if atom.kind == ast.PHONE or (short_codes and atom.kind == ast.NUMBER
+                                      and is_short_code(atom.text)):
+            return atom
+        why = "prefixes start with `+` and the country code" + (
+            "; a short code is 3 to 6 digits" if short_codes else "")
+        fix = f"write `+{atom.text.lstrip('0')}`" + (" with the country code" if short_codes else "")
+        raise self.ctx.fail("T0409", f"`{atom.text}` is not a number prefix", atom.span, why,
+                            help=fix if atom.text.isdigit() else f"write it as `{example}`")
+
     def take(self, expected: str):
         a = self.peek()
         if a is None:

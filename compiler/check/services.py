@@ -22,7 +22,6 @@ from compiler.check.reader import Args
 from compiler.model.common import Texts
 from compiler.model.rating import INTERVAL_DIMENSION, SERVICES
 from compiler.model.services import BUILTIN, CLASS_OF, PER_UNITS, UNITS, Service
-from runtime.numbers import is_short_code
 
 SERVICE = "service"
 
@@ -84,14 +83,7 @@ def build_service(block: Block, ctx: Context) -> None:
 
     def prefixes(key: str, u: Args) -> None:
         while True:
-            atom = u.take("a number prefix such as +38111")
-            short = atom.kind == ast.NUMBER and is_short_code(atom.text)  # 999, 118: dialled at home
-            if atom.kind != ast.PHONE and not short:
-                raise ctx.fail("T0409", f"`{atom.text}` is not a number prefix", atom.span,
-                               "prefixes start with `+` and the country code; a short code "
-                               "is 3 to 6 digits",
-                               help=f"write `+{atom.text.lstrip('0')}` with the country code"
-                               if atom.text.isdigit() else "write it as `+38111`")
+            atom = u.prefix("+38111", short_codes=True)  # 999, 118: dialled at home
             f[key].append(atom.text)
             f["spans"].setdefault(atom.text, atom.span)
             if not u.comma():

@@ -197,11 +197,8 @@ class Kernel:
         rating = self.rating
         try:
             net = None if prefix is None else rating.party(prefix)[0]
-            if place.zone is None:  # at home: Rating._home, the traffic class first
-                cls = rating.class_of(service, prefix) if rating.classes else None
-                if cls is not None and cls in rating.home["services"]:
-                    service = cls
-                rate = rating._list_rate(rating.home, service, None, prefix, net)
+            if place.zone is None:  # at home: as Rating._home rates it
+                rate = rating.home_rate(service, prefix, net)[1]
                 found = SLOW if rate is None else self._class(place, rate)
             else:
                 found = self._class(place, rating.price(place, service, prefix, net))
